@@ -1,0 +1,79 @@
+/**
+ * The operations interface: everything the orchestrator (src/core) may do to a DSS.
+ * Implementations: src/operations/lab (the lab DSS, reached directly from Node) and
+ * src/operations/windows (a real DSS, through node-powershell and the scripts in ps1/).
+ * Names of the key, value and service come from dss-contract.json only.
+ */
+import type { PlatformPath } from 'node:path';
+
+export type ServiceStatus = 'Running' | 'Stopped' | 'StartPending' | 'StopPending' | 'Paused';
+
+export interface ServiceInfo {
+  name: string;
+  displayName: string;
+  status: ServiceStatus;
+  /** Services that depend on MSExchangeDX (reported, never touched). */
+  dependentServices: string[];
+}
+
+export interface FileInfo {
+  path: string;
+  length: number;
+  /** ISO 8601, UTC. */
+  lastWriteTimeUtc: string;
+}
+
+export type DxadataSource = 'Explicit' | 'DXADataPath' | 'Setup' | 'ImagePath';
+
+export interface DxadataLocation {
+  path: string;
+  source: DxadataSource;
+  /** Free bytes on the volume holding Dxadata, when the platform can tell. */
+  freeBytes: number | null;
+}
+
+export interface Unwatch {
+  close(): void;
+}
+
+export interface DssOperations {
+  /** The DSS's computer name as it will appear in results. */
+  readonly computerName: string;
+  readonly target: 'lab' | 'windows';
+  /** Path syntax of the DSS (posix for a lab on Linux, win32 for Windows). */
+  readonly path: PlatformPath;
+
+  /** ResyncConnectionRDNs under the MSExchangeDX key; null when the value is absent. */
+  getResyncValue(): Promise<string[] | null>;
+  /** Creates the value as REG_MULTI_SZ (or updates it); writes nothing when it already matches. */
+  setResyncValue(names: string[]): Promise<void>;
+  /** Removes the value; does nothing when it is absent. */
+  removeResyncValue(): Promise<void>;
+
+  /** The MSExchangeDX service, or null when it does not exist on the DSS. */
+  getService(): Promise<ServiceInfo | null>;
+  /** Stops the service and waits until it is stopped; throws ResyncError ServiceStopTimeout. */
+  stopService(timeoutMs: number): Promise<ServiceInfo>;
+  /** Starts the service and waits until it is running; throws ResyncError ServiceStartFailed. */
+  startService(timeoutMs: number): Promise<ServiceInfo>;
+
+  /** Finds Dxadata as domain.md says (explicit path, else DXADataPath, else Setup\Services, else ImagePath). */
+  resolveDxadata(explicitPath?: string): Promise<DxadataLocation>;
+  statFile(path: string): Promise<FileInfo | null>;
+  /** True while a process holds the file open for writing; null when the platform cannot tell. */
+  isOpenForWrite(path: string): Promise<boolean | null>;
+  /**
+   * Calls onEvent whenever something on the DSS may have changed (Dxadata, the key, the service).
+   * Implementations that cannot be told (remote hosts) poll; callers must still re-check state.
+   */
+  watch(dxadata: string, onEvent: () => void): Unwatch;
+  /** Renames a file on the DSS (used to move an older Resync.glb aside). */
+  moveFile(from: string, to: string): Promise<void>;
+  /**
+   * Moves a file out of the DSS to a path on this machine, hashing it (SHA-256) in the same pass,
+   * so no copy is left in Dxadata. Returns the length and uppercase hex hash of what arrived.
+   */
+  takeFile(from: string, localTo: string): Promise<{ length: number; sha256: string }>;
+  /** Releases sessions, watchers and child processes. Safe to call twice. */
+  dispose(): Promise<void>;
+}
