@@ -1,0 +1,5 @@
+import { Command } from 'commander';
+
+export function newCommand(): Command {
+  return new Command('new').description('(not built yet)');
+}

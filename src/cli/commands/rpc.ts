@@ -1,0 +1,5 @@
+import { Command } from 'commander';
+
+export function rpcCommand(): Command {
+  return new Command('rpc').description('(not built yet)');
+}
