@@ -1,0 +1,16 @@
+/** Reads a password from the first line of stdin; it never touches argv or the environment. */
+import { createInterface } from 'node:readline';
+import { ResyncError } from '../core/errors';
+import type { Secret } from '../protocol/context';
+
+export async function readSecretFromStdin(userName: string, fromStdin: boolean): Promise<Secret> {
+  if (!fromStdin) {
+    throw new ResyncError('Usage', '--user needs --password-stdin: the password is read from stdin, never from the command line.');
+  }
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    rl.close();
+    return { userName, password: line };
+  }
+  throw new ResyncError('Usage', '--password-stdin was given but stdin was empty.');
+}

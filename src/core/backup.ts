@@ -1,0 +1,54 @@
+/**
+ * Backup of what a run touches under the MSExchangeDX key (ResyncConnectionRDNs), written before
+ * the first change: a JSON file for the tool and a .reg file an admin can merge with Regedit.
+ * REG_MULTI_SZ in .reg syntax is hex(7): UTF-16LE strings, each NUL-terminated, plus a final NUL.
+ */
+import { mkdir, writeFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CONTRACT } from '../operations/contract';
+
+export interface BackupRecord {
+  computerName: string;
+  takenUtc: string;
+  key: string;
+  values: Record<string, { present: boolean; type: string; data: string[] | null }>;
+  serviceStatus: string;
+}
+
+export function regFileText(rec: BackupRecord): string {
+  const lines = ['Windows Registry Editor Version 5.00', '', `[${rec.key}]`];
+  for (const [name, v] of Object.entries(rec.values)) {
+    if (!v.present || v.data === null) {
+      lines.push(`"${name}"=-`);
+      continue;
+    }
+    const bytes = Buffer.from(`${v.data.join('\u0000')}\u0000\u0000`, 'utf16le');
+    const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(',');
+    lines.push(`"${name}"=hex(7):${hex}`);
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export async function writeBackup(folder: string, stamp: string, rec: BackupRecord): Promise<string> {
+  await mkdir(folder, { recursive: true });
+  const safeHost = rec.computerName.replace(/[^A-Za-z0-9._-]/g, '_');
+  const base = join(folder, `MSExchangeDX-${safeHost}-${stamp}`);
+  await atomicWrite(`${base}.reg`, Buffer.from(`\ufeff${regFileText(rec)}`, 'utf16le'));
+  await atomicWrite(`${base}.json`, `${JSON.stringify(rec, null, 2)}\n`);
+  return `${base}.json`;
+}
+
+async function atomicWrite(path: string, data: string | Buffer): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, data, { flush: true });
+  await rename(tmp, path);
+}
+
+export function serviceKeyName(): string {
+  return `${CONTRACT.serviceKey.hive}\\${CONTRACT.serviceKey.subKey}`;
+}
+
+/** A filesystem-safe UTC timestamp: 20261124T103000123Z. */
+export function stampOf(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace('.', '');
+}

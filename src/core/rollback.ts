@@ -1,0 +1,143 @@
+/**
+ * Undo what a run changed, in the order that is safe for the DXA (domain.md):
+ * never stop the service while a Resync.glb may be being processed (Q193395); remove the value
+ * before the service is started again, so a start cannot act on it (Q150976); bring the service
+ * back to its pre-run state; restore a pre-run value that was taken over; move a partial
+ * Resync.glb out of Dxadata so no later restart processes it (inference in domain.md).
+ * Each undo is tried even when an earlier one failed; whatever fails becomes a manual step.
+ */
+import { join } from 'node:path';
+import type { DssOperations } from '../operations/operations';
+import { CONTRACT } from '../operations/contract';
+import type { Reporter } from './reporter';
+import type { RunState } from './run-state';
+import { settleBeforeStop } from './settle';
+
+export interface RollbackOutcome {
+  undone: string[];
+  manualSteps: string[];
+}
+
+export interface RollbackOptions {
+  serviceTimeoutMs: number;
+  settleTimeoutMs: number;
+  /** Local folder where a partial file is moved out to. */
+  outputFolder: string;
+}
+
+const KEY = `${CONTRACT.serviceKey.hive}\\${CONTRACT.serviceKey.subKey}`;
+const VALUE = CONTRACT.resyncValue.name;
+const SERVICE = CONTRACT.service.name;
+
+export function changedAnything(s: RunState): boolean {
+  return s.valueWritten || s.serviceStopped || s.serviceStarted;
+}
+
+export async function rollback(
+  ops: DssOperations,
+  state: RunState,
+  reporter: Reporter,
+  opts: RollbackOptions,
+): Promise<RollbackOutcome> {
+  const undone: string[] = [];
+  const manualSteps: string[] = [];
+  const attempt = async (what: string, fn: () => Promise<string | null>, manual: string): Promise<boolean> => {
+    try {
+      const done = await fn();
+      if (done) {
+        undone.push(done);
+        reporter.verbose(`Rollback: ${done}`);
+      }
+      return true;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      reporter.warning(`Rollback could not ${what}: ${msg}`);
+      manualSteps.push(`${manual} (the tool could not ${what}: ${msg})`);
+      return false;
+    }
+  };
+
+  const partial = state.filePath && !state.fileTaken ? state.filePath : null;
+  // 1. Let a Resync.glb being written finish before anything touches the service.
+  if (partial) {
+    await attempt(
+      'wait for the Resync.glb being written to settle',
+      async () => {
+        await settleBeforeStop(ops, partial, opts.settleTimeoutMs);
+        return null;
+      },
+      `Wait until ${partial} stops growing before you stop or start ${SERVICE}`,
+    );
+  }
+
+  // 2. The value, before any start.
+  let valueGone = true;
+  if (state.valueWritten) {
+    valueGone = await attempt(
+      `remove ${VALUE}`,
+      async () => {
+        const now = await ops.getResyncValue();
+        if (now === null) return `${VALUE} was already gone (the DXA removed it).`;
+        await ops.removeResyncValue();
+        return `Removed ${VALUE} (${now.map((n) => JSON.stringify(n)).join(', ')}) from ${KEY}.`;
+      },
+      `Remove the value ${VALUE} from ${KEY} on ${state.computerName} (Regedit, or: Remove-ItemProperty -Path '${CONTRACT.serviceKey.psPath}' -Name ${VALUE})`,
+    );
+  }
+
+  // 3. The service, back to its pre-run state.
+  const prior = state.priorServiceStatus;
+  if (prior && (state.serviceStopped || state.serviceStarted)) {
+    await attempt(
+      `return ${SERVICE} to ${prior}`,
+      async () => {
+        const svc = await ops.getService();
+        const now = svc?.status ?? 'Stopped';
+        if (prior === 'Running' && now !== 'Running') {
+          if (!valueGone) throw new Error(`${VALUE} could not be removed, so starting the service would act on it`);
+          await ops.startService(opts.serviceTimeoutMs);
+          return `Started ${SERVICE} again (it was running before the run).`;
+        }
+        if (prior === 'Stopped' && now !== 'Stopped') {
+          await ops.stopService(opts.serviceTimeoutMs);
+          return `Stopped ${SERVICE} again (it was stopped before the run).`;
+        }
+        return null;
+      },
+      prior === 'Running'
+        ? `Start the ${CONTRACT.service.displayName} service (net start ${SERVICE}) once ${VALUE} is gone; if it will not start, see Q176566/Q185225 and check the Application event log for source ${SERVICE}`
+        : `Stop the ${CONTRACT.service.displayName} service (net stop ${SERVICE}); it was stopped before the run`,
+    );
+  }
+
+  // 4. A pending value that was taken over goes back as it was.
+  if (state.valueWritten && state.priorValue !== null) {
+    const priorValue = state.priorValue;
+    await attempt(
+      `restore the pre-run ${VALUE}`,
+      async () => {
+        await ops.setResyncValue(priorValue);
+        return `Restored the pre-run ${VALUE} (${priorValue.map((n) => JSON.stringify(n)).join(', ')}); the next service start will act on it.`;
+      },
+      `Set ${VALUE} back to ${JSON.stringify(priorValue)} (REG_MULTI_SZ) under ${KEY} if you still want it`,
+    );
+  }
+
+  // 5. A partial file from this run leaves Dxadata.
+  if (partial) {
+    await attempt(
+      `move the incomplete ${CONTRACT.resyncFileName} out of Dxadata`,
+      async () => {
+        const st = await ops.statFile(partial);
+        if (!st) return null;
+        const host = state.computerName.replace(/[^A-Za-z0-9._-]/g, '_');
+        const to = join(opts.outputFolder, `Resync-${host}-${state.stamp}.incomplete.glb`);
+        await ops.takeFile(partial, to);
+        state.fileTaken = true;
+        return `Moved the incomplete ${CONTRACT.resyncFileName} (${st.length} bytes) out of Dxadata to ${to}.`;
+      },
+      `Move ${partial} out of Dxadata (it is incomplete; a later restart could process it)`,
+    );
+  }
+  return { undone, manualSteps };
+}

@@ -1,0 +1,7 @@
+/** The commands reachable through `rpc`. Each is the same handler the CLI subcommand runs. */
+import type { CommandHandler } from './context';
+import { newHandler } from '../core/new-handler';
+
+export const HANDLERS: Readonly<Record<string, CommandHandler>> = {
+  new: newHandler,
+};

@@ -1,0 +1,74 @@
+/**
+ * `resync-glb rpc`: the bundle side of the protocol (docs/PROTOCOL.md).
+ * stdin: line 1 is the request; later lines are control messages ({"control":"cancel"}).
+ * EOF on stdin after the request means the caller is gone: the run is cancelled and rolled back.
+ * stdout: NDJSON events, starting with `hello` and ending with `end`.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { EXIT, ResyncError, toResyncError } from '../core/errors';
+import { EventWriter, PROTOCOL_VERSION, type Sink } from './events';
+import { parseControl, parseRequest } from './request';
+import type { CommandHandler } from './context';
+import { HANDLERS } from './handlers';
+
+export interface ServeOptions {
+  input: Readable;
+  sink: Sink;
+  version: string;
+  handlers?: Readonly<Record<string, CommandHandler>>;
+}
+
+export async function serve(opts: ServeOptions): Promise<number> {
+  const out = new EventWriter(opts.sink);
+  out.emit({ event: 'hello', protocol: PROTOCOL_VERSION, version: opts.version, pid: process.pid });
+  const controller = new AbortController();
+  const rl = createInterface({ input: opts.input, crlfDelay: Infinity });
+  const lines = rl[Symbol.asyncIterator]();
+  let exitCode: number = EXIT.ok;
+  let ended = false;
+  try {
+    const first = await lines.next();
+    if (first.done) throw new ResyncError('ProtocolError', 'No request arrived on stdin.');
+    const req = parseRequest(first.value);
+    const handler = (opts.handlers ?? HANDLERS)[req.command];
+    if (!handler) {
+      throw new ResyncError('ProtocolError', `Unknown command ${JSON.stringify(req.command)}; known: ${Object.keys(opts.handlers ?? HANDLERS).join(', ')}.`);
+    }
+    // Watch the rest of stdin for cancel, and treat its end as the caller's disappearance.
+    void (async () => {
+      try {
+        for (;;) {
+          const next = await lines.next();
+          if (next.done) break;
+          const c = parseControl(next.value);
+          if (c) controller.abort(new Error(c.reason ?? 'cancelled by the caller'));
+        }
+      } catch {
+        /* stdin error: same as EOF */
+      }
+      if (!ended) controller.abort(new Error('the caller closed the connection (stdin)'));
+    })();
+    let nonTerminatingFailures = 0;
+    await handler(req.params, {
+      reporter: out,
+      signal: controller.signal,
+      secret: req.secret,
+      emitResult: (type, data) => {
+        out.result(type, data);
+        const e = data.Error as { Id?: string } | null | undefined;
+        if (e && typeof e === 'object') nonTerminatingFailures++;
+      },
+    });
+    exitCode = nonTerminatingFailures ? EXIT.failedRolledBack : EXIT.ok;
+  } catch (e) {
+    const err = toResyncError(e);
+    out.error(err, true);
+    exitCode = err.exitCode;
+  } finally {
+    ended = true;
+    out.emit({ event: 'end', exitCode });
+    rl.close();
+  }
+  return exitCode;
+}
