@@ -1,0 +1,37 @@
+@{
+    RootModule           = 'ResyncGlb.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f1f3d0e-2b9a-4c61-9d8e-5a7e3c1b2f40'
+    Author               = 'ResyncGlb developers'
+    CompanyName          = 'ResyncGlb'
+    Copyright            = '(c) ResyncGlb developers. MIT License.'
+    Description          = 'Generates Resync.glb on an Exchange directory synchronization server (DSS) safely - preflight, backup, service restart, verified file, rollback - and delivers it to MS Mail requestors. Includes a lab DSS. Requires Node.js 20 or later.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('ResyncGlb.Format.ps1xml')
+    # Listed one by one (no wildcards) so command discovery and autoloading work.
+    FunctionsToExport    = @(
+        'Copy-ResyncToRequestor'
+        'Get-ResyncGlb'
+        'New-ResyncGlb'
+        'New-ResyncLab'
+        'Test-ResyncGlb'
+    )
+    CmdletsToExport      = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    FileList             = @(
+        'ResyncGlb.psd1'
+        'ResyncGlb.psm1'
+        'ResyncGlb.Format.ps1xml'
+        'bin/resync-glb.cjs'
+        'en-US/about_ResyncGlb.help.txt'
+    )
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Exchange', 'MSMail', 'DirSync', 'Resync', 'DSS', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'First release: New-ResyncGlb, Copy-ResyncToRequestor, Get-ResyncGlb, Test-ResyncGlb, New-ResyncLab.'
+        }
+    }
+}
