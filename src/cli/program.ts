@@ -5,6 +5,7 @@ import { copyCommand } from './commands/copy';
 import { inspectCommand } from './commands/inspect';
 import { labCommand } from './commands/lab';
 import { rpcCommand } from './commands/rpc';
+import { recoverCommand } from './commands/recover';
 import { EXIT_CODE_HELP } from './exit-codes';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   program.addCommand(copyCommand());
   program.addCommand(inspectCommand());
   program.addCommand(labCommand());
+  program.addCommand(recoverCommand());
   program.addCommand(rpcCommand(), { hidden: true });
   return program;
 }

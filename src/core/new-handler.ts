@@ -10,7 +10,7 @@ import { optBool, optEnum, optNumber, optString, optStringArray } from '../proto
 import { openOperations, type TargetParams } from '../operations/open';
 import type { DssOperations } from '../operations/operations';
 import { AuditLog, defaultAuditLog } from './audit';
-import { RunLock, type LockInfo } from './lock';
+import { RunLock, isStale, readLock, type LockInfo } from './lock';
 import { runNewResync } from './procedure';
 import { rollback, changedAnything } from './rollback';
 import type { RunState } from './run-state';
@@ -160,6 +160,40 @@ export const newHandler: CommandHandler = async (params, ctx) => {
     // Released even after RollbackIncomplete: the manual steps are in the error and the audit log,
     // and the admin must be able to run again once they are done.
     await lock?.release();
+    await ops.dispose();
+  }
+};
+
+/**
+ * The `recover` command: finishes the cleanup of a run on this DSS that died (its lock is stale).
+ * Reports through verbose/warning events only; a live run's lock is left alone.
+ */
+export const recoverHandler: CommandHandler = async (params, ctx) => {
+  const target = readTarget(params);
+  const logPath = optString(params, 'logPath');
+  const ops = await openOperations(target, ctx.secret);
+  const audit = new AuditLog(logPath ? resolve(logPath) : defaultAuditLog(target.labPath), {
+    runId: randomUUID(),
+    computerName: ops.computerName,
+  });
+  try {
+    const file = lockFileFor(target, ops.computerName);
+    const held = await readLock(file);
+    if (!held) {
+      ctx.reporter.verbose(`No run lock for ${ops.computerName}: nothing to recover.`);
+      return;
+    }
+    if (!isStale(held)) {
+      ctx.reporter.verbose(`Run ${held.runId} (pid ${held.pid} on ${held.host}) is still alive or on another host; not touched.`);
+      return;
+    }
+    // Taking the lock recovers the stale journal (RunLock.acquire) and releases it again.
+    const lock = await RunLock.acquire(file, ops.computerName, randomUUID(), async (stale) => {
+      const rb = await recoverStale(ops, stale, ctx, audit);
+      for (const u of rb.undone) ctx.reporter.warning(`Recovered: ${u}`);
+    });
+    await lock.release();
+  } finally {
     await ops.dispose();
   }
 };
