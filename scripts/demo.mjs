@@ -1,0 +1,43 @@
+// `npm run demo`: creates a lab DSS with two requestors, runs the whole procedure through the
+// bundled CLI, delivers the file to both lab postoffices, and prints the results.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = join(root, 'module', 'ResyncGlb', 'bin', 'resync-glb.cjs');
+const lab = join(root, '.lab', 'demo');
+
+function cli(args, { json = false } = {}) {
+  process.stderr.write(`\n$ resync-glb ${args.join(' ')}\n`);
+  const r = spawnSync(process.execPath, [bundle, ...args], { stdio: ['ignore', json ? 'pipe' : 'inherit', 'inherit'], encoding: 'utf8' });
+  if (r.status !== 0) {
+    if (json && r.stdout) process.stdout.write(r.stdout);
+    process.stderr.write(`demo: 'resync-glb ${args.join(' ')}' failed with exit code ${r.status}\n`);
+    process.exit(r.status ?? 1);
+  }
+  return json ? JSON.parse(r.stdout) : null;
+}
+
+cli(['lab', 'init', lab, '--requestor', 'PO1', '--requestor', 'PO2', '--recipients', '500', '--force']);
+const result = cli(['new', '--lab', lab, '--requestor', 'PO1', '--requestor', 'PO2', '--verbose', '--json'], { json: true });
+const pos = cli(['lab', 'requestors', lab, '--json'], { json: true });
+const glbs = (Array.isArray(pos) ? pos : [pos]).map((p) => p.GlbPath ?? p.glbPath).filter(Boolean);
+const copies = glbs.length
+  ? cli(['copy', result.Path, '--sha256', result.Sha256, ...glbs.flatMap((g) => ['--destination', g]), '--json'], { json: true })
+  : [];
+
+const line = (k, v) => process.stdout.write(`  ${k.padEnd(18)} ${v}\n`);
+process.stdout.write('\nResync.glb generated on the lab DSS\n');
+line('Computer', result.ComputerName);
+line('Requestors', result.Requestor.join(', '));
+line('Resync.glb', result.Path);
+line('Length', `${result.Length} bytes`);
+line('SHA-256', result.Sha256);
+line('Value removed', String(result.ValueRemoved));
+line('Service', result.ServiceStatus);
+line('Backup', result.BackupPath);
+line('Duration', `${result.Duration.toFixed(2)} s`);
+for (const c of Array.isArray(copies) ? copies : [copies]) {
+  process.stdout.write(`\nDelivered to ${c.Destination} (verified: ${c.Verified})\n  next step: ${c.NextStep}\n`);
+}
