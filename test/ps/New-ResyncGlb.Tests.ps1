@@ -1,0 +1,93 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# New-ResyncGlb end to end on a fresh lab DSS (a real lab DXA process), with WhatIf/Confirm/Force.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $root = Get-TestRoot
+    Import-Module (Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1') -Force
+}
+
+Describe 'New-ResyncGlb on a lab DSS' {
+    BeforeEach {
+        $lab = New-TestLab
+    }
+    AfterEach {
+        Remove-TestLab -Path $lab
+    }
+
+    It 'returns one ResyncGlb.Result with the file, its hash, the value gone and the service running' {
+        $r = New-ResyncGlb -LabPath $lab -Requestor PO1, PO2 -Force
+        @($r).Count | Should -Be 1
+        $r.PSObject.TypeNames[0] | Should -Be 'ResyncGlb.Result'
+        $r.Requestor | Should -Be @('PO1', 'PO2')
+        Test-Path -LiteralPath $r.Path | Should -BeTrue
+        $r.Length | Should -Be (Get-Item -LiteralPath $r.Path).Length
+        $r.Sha256 | Should -BeExactly (Get-FileHash -LiteralPath $r.Path -Algorithm SHA256).Hash
+        $r.ValueRemoved | Should -BeTrue
+        $r.ServiceStatus | Should -Be 'Running'
+        $r.Duration | Should -BeOfType [timespan]
+        $r.LastWriteTimeUtc | Should -BeOfType [datetime]
+        Get-TestLabValue -Path $lab | Should -BeNullOrEmpty
+    }
+
+    It '-WhatIf prints each change and leaves the lab byte-identical' {
+        $before = Get-TestLabSnapshot -Path $lab
+        $out = New-ResyncGlb -LabPath $lab -Requestor PO1 -WhatIf 6>&1
+        $out | Should -BeNullOrEmpty -Because 'WhatIf writes no output objects'
+        Get-TestLabSnapshot -Path $lab | Should -BeExactly $before
+    }
+
+    It '-Confirm:$false runs without a prompt; -Force alone too' {
+        (New-ResyncGlb -LabPath $lab -Requestor PO1 -Confirm:$false).ValueRemoved | Should -BeTrue
+        (New-ResyncGlb -LabPath $lab -Requestor PO2 -Force).ValueRemoved | Should -BeTrue
+    }
+
+    It 'declares ConfirmImpact High so a default session asks first' {
+        $meta = [System.Management.Automation.CommandMetadata]::new((Get-Command New-ResyncGlb))
+        $meta.ConfirmImpact | Should -Be 'High'
+        $meta.SupportsShouldProcess | Should -BeTrue
+    }
+
+    It 'refuses a pending value without -Force (ValuePending) and changes nothing' {
+        $null = Invoke-TestCli -Arguments @('lab', 'fault', $lab, '--pending-value', 'OLDPO')
+        $before = Get-TestLabSnapshot -Path $lab
+        { New-ResyncGlb -LabPath $lab -Requestor PO1 -Confirm:$false } | Should -Throw -ErrorId 'ResyncGlb.ValuePending,New-ResyncGlb'
+        Get-TestLabSnapshot -Path $lab | Should -BeExactly $before
+    }
+
+    It 'reports invalid names as ResyncGlb.InvalidRequestor with category InvalidArgument' {
+        $err = $null
+        try { New-ResyncGlb -LabPath $lab -Requestor 'ok', '', "a`nb" -Force } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'ResyncGlb.InvalidRequestor,New-ResyncGlb'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -Match 'line break'
+    }
+
+    It 'an unknown lab path is ResyncGlb.LabNotFound' {
+        { New-ResyncGlb -LabPath (Join-Path $lab 'nope') -Requestor PO1 -Force } | Should -Throw -ErrorId 'ResyncGlb.LabNotFound,New-ResyncGlb'
+    }
+
+    It 'binds Requestor and LabPath from the pipeline by property name' {
+        $r = [pscustomobject]@{ Name = 'PO1'; LabPath = $lab }, [pscustomobject]@{ Name = 'PO2'; LabPath = $lab } | New-ResyncGlb -Force
+        @($r).Count | Should -Be 1
+        $r.Requestor | Should -Be @('PO1', 'PO2')
+    }
+
+    It '-Verbose narrates each step' {
+        $verbose = New-ResyncGlb -LabPath $lab -Requestor PO1 -Force -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match 'Wrote ResyncConnectionRDNs'
+        ($verbose.Message -join "`n") | Should -Match 'Moved Resync.glb'
+    }
+
+    It 'an unrecognised requestor is ResyncGlb.RequestorNotRecognised, value removed, service running' {
+        { New-ResyncGlb -LabPath $lab -Requestor 'NO SUCH PO' -RecognitionTimeoutSec 2 -Force } | Should -Throw -ErrorId 'ResyncGlb.RequestorNotRecognised,New-ResyncGlb'
+        Get-TestLabValue -Path $lab | Should -BeNullOrEmpty
+        ((Invoke-TestCli -Arguments @('lab', 'status', $lab, '--json')).Output | ConvertFrom-Json).ServiceStatus | Should -Be 'Running'
+    }
+
+    It 'tab-completes -Requestor from the lab' {
+        $line = "New-ResyncGlb -LabPath '$lab' -Requestor P"
+        $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $completion.CompletionMatches.ListItemText | Should -Contain 'PO1'
+    }
+}

@@ -1,0 +1,53 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# Module-wide rules, in the spirit of dbatools' and PSFramework's general tests.
+
+BeforeDiscovery {
+    $root = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+    $publicFiles = Get-ChildItem (Join-Path $root 'module/ResyncGlb/Public') -Filter *.ps1
+    $commands = $publicFiles | ForEach-Object { @{ Name = $_.BaseName } }
+}
+
+BeforeAll {
+    $root = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+    $manifestPath = Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1'
+    $module = Import-Module $manifestPath -Force -PassThru
+}
+
+Describe 'ResyncGlb module' {
+    It 'has a valid manifest' {
+        { Test-ModuleManifest -Path $manifestPath -ErrorAction Stop } | Should -Not -Throw
+    }
+    It 'exports exactly the functions in Public/' {
+        $expected = (Get-ChildItem (Join-Path $root 'module/ResyncGlb/Public') -Filter *.ps1).BaseName | Sort-Object
+        ($module.ExportedFunctions.Keys | Sort-Object) | Should -Be $expected
+    }
+    It 'keeps private helpers private' {
+        Get-Command -Module ResyncGlb -Name Invoke-ResyncBundle -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
+Describe '<Name> help and shape' -ForEach $commands {
+    BeforeAll {
+        $command = Get-Command $Name
+        $help = Get-Help $Name -Full
+    }
+    It 'uses an approved verb' {
+        (Get-Verb).Verb | Should -Contain ($Name -split '-')[0]
+    }
+    It 'has a synopsis, a description and at least two examples' {
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match "^\s*$Name\s"
+        ($help.Description.Text -join '') | Should -Not -BeNullOrEmpty
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+    }
+    It 'describes every parameter' {
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        foreach ($p in $command.Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $ph = $help.Parameters.Parameter | Where-Object Name -EQ $p
+            ($ph.Description.Text -join '') | Should -Not -BeNullOrEmpty -Because "parameter $p needs a description"
+        }
+    }
+    It 'declares an output type' {
+        $command.OutputType | Should -Not -BeNullOrEmpty
+    }
+}

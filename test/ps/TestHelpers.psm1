@@ -1,0 +1,50 @@
+# Shared helpers for the Pester suites: paths, the bundle, and throwaway lab DSSs.
+$script:Root = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+$script:Bundle = Join-Path $script:Root 'module/ResyncGlb/bin/resync-glb.cjs'
+
+function Get-TestRoot { $script:Root }
+
+function Invoke-TestCli {
+    param([Parameter(Mandatory)] [string[]] $Arguments)
+    $output = & node $script:Bundle @Arguments 2>&1
+    [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output -join [Environment]::NewLine) }
+}
+
+function New-TestLab {
+    param([string[]] $Requestor = @('PO1', 'PO2'), [int] $StartMs = 150)
+    $path = Join-Path ([System.IO.Path]::GetTempPath()) ("resync-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $cliArgs = @('lab', 'init', $path, '--start-ms', $StartMs, '--recipients', '50')
+    foreach ($r in $Requestor) { $cliArgs += @('--requestor', $r) }
+    $r = Invoke-TestCli -Arguments $cliArgs
+    if ($r.ExitCode -ne 0) { throw "lab init failed: $($r.Output)" }
+    $path
+}
+
+function Remove-TestLab {
+    param([string] $Path)
+    if ($Path -and (Test-Path $Path)) {
+        $null = Invoke-TestCli -Arguments @('lab', 'stop', $Path)
+        Remove-Item -Recurse -Force $Path -ErrorAction SilentlyContinue
+    }
+}
+
+function Get-TestLabSnapshot {
+    # Every byte of the lab's registry store, its Dxadata listing and the service state.
+    param([Parameter(Mandatory)] [string] $Path)
+    $registry = Get-Content -Raw -LiteralPath (Join-Path $Path 'registry.json')
+    $files = Get-ChildItem -Recurse -File -LiteralPath (Join-Path $Path 'exchsrvr') | ForEach-Object { "$($_.FullName)|$($_.Length)|$((Get-FileHash $_.FullName).Hash)" }
+    $status = (Invoke-TestCli -Arguments @('lab', 'status', $Path, '--json')).Output
+    $serviceStatus = ($status | ConvertFrom-Json).ServiceStatus
+    "$registry`n$($files -join "`n")`n$serviceStatus"
+}
+
+function Get-TestLabValue {
+    param([Parameter(Mandatory)] [string] $Path)
+    $store = Get-Content -Raw -LiteralPath (Join-Path $Path 'registry.json') | ConvertFrom-Json -AsHashtable
+    foreach ($key in $store.Keys) {
+        if ($key -like '*Services\MSExchangeDX' -and $store[$key].ContainsKey('ResyncConnectionRDNs')) { return $store[$key]['ResyncConnectionRDNs'] }
+    }
+    $null
+}
+
+Export-ModuleMember -Function *
