@@ -1,0 +1,244 @@
+/**
+ * The lab DXA: the long-running process behind the lab's MSExchangeDX service, started detached
+ * by `resync-glb lab __dxa <dir>`. It behaves as domain.md says the DXA does:
+ * - StartPending for timing.startMs, then Running;
+ * - reads ResyncConnectionRDNs (Q150976) and matches each name, without regard to case, against the
+ *   display name, common name or RDN of the lab's Remote Dirsync Requestors;
+ * - names it does not know are logged as an event-136-like line in dxa.log (Q147084);
+ * - when at least one is recognised it writes Resync.glb into Dxadata (DXADataPath if set,
+ *   Q185504) progressively, in chunks with pauses, then removes the value itself (Q150976);
+ *   with none recognised it writes nothing and leaves the value (domain.md inference);
+ * - stopping it while it writes Resync.glb crashes it, as older DXAs did (Q193395);
+ * - then it idles until stopped: a stop request is the control file `service.control` holding
+ *   "stop" (portable), or SIGTERM/SIGINT on POSIX. StopPending for timing.stopMs, then Stopped.
+ * Faults from lab.json (`faults`) change this behaviour (see types.ts).
+ */
+import { appendFileSync, watch, type FSWatcher } from 'node:fs';
+import { open, readFile, rm, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CONTRACT } from '../operations/contract';
+import { buildLabGlb, type GlbPostoffice } from './glb-format';
+import { readLabConfig } from './layout';
+import { matchRequestorNames } from './names';
+import { labPaths, SERVICE_KEY, type LabPaths } from './paths';
+import { processStartToken, sleep, pidAlive } from './process-info';
+import { readRecipients } from './recipients';
+import { RegistryStore } from './registry-store';
+import { resolveLabDxadata } from './dxadata';
+import { readServiceFile, withServiceLock, writeServiceFile } from './service-state';
+import type { LabConfig, LabServiceStatus } from './types';
+
+class LabDxa {
+  private status: LabServiceStatus = 'StartPending';
+  private stopRequested = false;
+  private writing = false;
+  private stopping = false;
+  private readonly store: RegistryStore;
+  private readonly token = processStartToken(process.pid);
+  private watcher: FSWatcher | null = null;
+  private poller: NodeJS.Timeout | null = null;
+
+  constructor(private readonly paths: LabPaths) {
+    this.store = new RegistryStore(paths.registry);
+  }
+
+  log(line: string): void {
+    try {
+      appendFileSync(this.paths.log, `${new Date().toISOString()} MSExchangeDX[${process.pid}] ${line}\n`);
+    } catch {
+      /* the log is best effort */
+    }
+  }
+
+  private async setStatus(status: LabServiceStatus, lastError?: string): Promise<void> {
+    this.status = status;
+    await withServiceLock(this.paths.service, () =>
+      writeServiceFile(this.paths.service, {
+        status,
+        pid: status === 'Stopped' ? null : process.pid,
+        startToken: status === 'Stopped' ? null : this.token,
+        since: new Date().toISOString(),
+        ...(lastError ? { lastError } : {}),
+      }),
+    );
+  }
+
+  private async config(): Promise<LabConfig> {
+    return readLabConfig(this.paths.root);
+  }
+
+  /** Refuses to run beside another live DXA of the same lab. */
+  private async claim(): Promise<boolean> {
+    return withServiceLock(this.paths.service, async () => {
+      const cur = await readServiceFile(this.paths.service);
+      if (cur.status !== 'Stopped' && cur.pid !== null && cur.pid !== process.pid && pidAlive(cur.pid, cur.startToken)) return false;
+      await writeServiceFile(this.paths.service, { status: 'StartPending', pid: process.pid, startToken: this.token, since: new Date().toISOString() });
+      return true;
+    });
+  }
+
+  async run(): Promise<void> {
+    if (!(await this.claim())) {
+      this.log('Another lab DXA process is already running for this lab; exiting.');
+      return;
+    }
+    process.on('uncaughtException', (e) => void this.die(`Unexpected error: ${e.stack ?? e.message}`));
+    process.on('unhandledRejection', (e) => void this.die(`Unexpected error: ${String(e)}`));
+    this.listenForStop();
+    let cfg = await this.config();
+    this.log(`Service starting (StartPending for ${cfg.timing.startMs + (cfg.faults.startDelayMs ?? 0)} ms).`);
+    if (cfg.faults.failStart) {
+      await sleep(Math.min(cfg.timing.startMs, 200));
+      const why = 'The lab DXA failed to start (fault fail-start), as a DXA does when its database is inconsistent (error 2140, Q185225).';
+      this.log(why);
+      await this.setStatus('Stopped', why);
+      process.exit(1);
+    }
+    await sleep(cfg.timing.startMs + (cfg.faults.startDelayMs ?? 0));
+    await this.setStatus('Running');
+    this.log('The Microsoft Exchange Directory Synchronization service started (lab).');
+    cfg = await this.config();
+    await this.processResync(cfg);
+    if (this.stopRequested) await this.stop();
+  }
+
+  private listenForStop(): void {
+    const onSignal = (): void => {
+      void this.requestStop('signal');
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    const check = (): void => {
+      void this.checkControl();
+    };
+    try {
+      this.watcher = watch(this.paths.root, (_e, name) => {
+        if (name === null || String(name).startsWith('service.control')) check();
+      });
+      this.watcher.on('error', () => undefined);
+    } catch {
+      /* polling below still works */
+    }
+    // Also keeps the process alive while it idles.
+    this.poller = setInterval(check, 200);
+  }
+
+  private async checkControl(): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(this.paths.control, 'utf8');
+    } catch {
+      return;
+    }
+    if (text.trim().toLowerCase() !== 'stop') return;
+    await rm(this.paths.control, { force: true });
+    await this.requestStop('control file');
+  }
+
+  private async requestStop(via: string): Promise<void> {
+    const cfg = await this.config().catch(() => null);
+    if (cfg?.faults.hangOnStop) {
+      this.log(`Stop request (${via}) ignored: the service does not respond (fault hang-on-stop; Q176566).`);
+      return;
+    }
+    if (this.writing) {
+      // Q193395: stopping the service while Resync.glb is processed crashes older DXAs.
+      const why = 'Access violation: the service was stopped while Resync.glb was being written (Q193395). Resync.glb is incomplete.';
+      this.log(why);
+      await this.setStatus('Stopped', why);
+      process.exit(3);
+    }
+    if (this.status === 'StartPending') {
+      this.stopRequested = true; // acted on once Running, as the service control manager would
+      this.log(`Stop request (${via}) queued until the service has started.`);
+      return;
+    }
+    await this.stop();
+  }
+
+  private async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const cfg = await this.config().catch(() => null);
+    await this.setStatus('StopPending');
+    this.log('Service stopping.');
+    await sleep(cfg?.timing.stopMs ?? 500);
+    this.watcher?.close();
+    if (this.poller) clearInterval(this.poller);
+    await this.setStatus('Stopped');
+    this.log('The Microsoft Exchange Directory Synchronization service stopped (lab).');
+    process.exit(0);
+  }
+
+  private async die(why: string): Promise<void> {
+    this.log(why);
+    try {
+      await this.setStatus('Stopped', why.split('\n')[0]);
+    } finally {
+      process.exit(1);
+    }
+  }
+
+  private async processResync(cfg: LabConfig): Promise<void> {
+    const value = await this.store.getValue(SERVICE_KEY, CONTRACT.resyncValue.name);
+    if (!value) return;
+    if (value.type !== 'REG_MULTI_SZ') {
+      this.log(`${CONTRACT.resyncValue.name} is ${value.type}, not ${CONTRACT.resyncValue.type}; ignored.`);
+      return;
+    }
+    const names = value.data;
+    const match = cfg.faults.unrecognise ? { recognised: [], unrecognised: [...names] } : matchRequestorNames(names, cfg.requestors);
+    for (const n of match.unrecognised) {
+      // Q147084: the DXA discards dirsync work for requestors it does not know (event 136).
+      this.log(`Event 136 (MSExchangeDX, lab): ${JSON.stringify(n)} in ${CONTRACT.resyncValue.name} matches no Remote Dirsync Requestor; ignored.`);
+    }
+    if (match.recognised.length === 0) {
+      this.log(`No requestor in ${CONTRACT.resyncValue.name} was recognised; no ${CONTRACT.resyncFileName} written; the value is left in place.`);
+      return;
+    }
+    const where = await resolveLabDxadata(this.store, this.paths.root);
+    if (!where) {
+      this.log('Cannot find Dxadata (no DXADataPath, setup key or ImagePath); nothing written.');
+      return;
+    }
+    this.log(`Generating ${CONTRACT.resyncFileName} for ${match.recognised.map((r) => JSON.stringify(r.displayName)).join(', ')} in ${where.path}.`);
+    await this.writeResync(cfg, join(where.path, CONTRACT.resyncFileName));
+    await this.store.deleteValue(SERVICE_KEY, CONTRACT.resyncValue.name);
+    this.log(`Removed ${CONTRACT.resyncValue.name} (Q150976).`);
+  }
+
+  private async writeResync(cfg: LabConfig, file: string): Promise<void> {
+    const recipients = await readRecipients(this.paths.recipients).catch(() => []);
+    const byPo = new Map<string, GlbPostoffice>();
+    for (const r of cfg.requestors) byPo.set(r.postoffice, { network: r.network, postoffice: r.postoffice, addresses: [] });
+    for (const rc of recipients) byPo.get(rc.postoffice)?.addresses.push({ mailbox: rc.mailbox, displayName: rc.displayName });
+    const data = buildLabGlb(cfg.sync, [...byPo.values()]);
+    const chunk = cfg.timing.chunkBytes;
+    const delay = cfg.faults.slowWriteMs ?? cfg.timing.chunkDelayMs;
+    await mkdir(resolve(file, '..'), { recursive: true });
+    this.writing = true;
+    const fh = await open(file, 'w');
+    // With crash-mid-write the process dies once half the file is out, leaving it truncated.
+    const crashAt = cfg.faults.crashMidWrite ? Math.max(1, Math.floor(data.length / 2)) : Infinity;
+    for (let off = 0; off < data.length; off += chunk) {
+      const end = Math.min(off + chunk, data.length, crashAt);
+      await fh.write(data, off, end - off, off);
+      if (end >= crashAt) {
+        this.log(`Crashing mid-write after ${end} of ${data.length} bytes (fault crash-mid-write).`);
+        process.kill(process.pid, 'SIGKILL');
+        await sleep(60_000);
+      }
+      if (delay > 0 && end < data.length) await sleep(delay);
+    }
+    await fh.sync();
+    await fh.close();
+    this.writing = false;
+    this.log(`Wrote ${CONTRACT.resyncFileName}: ${data.length} bytes.`);
+  }
+}
+
+/** Entry point of the hidden `resync-glb lab __dxa <dir>` command. Runs until the service stops. */
+export async function runDxaService(dir: string): Promise<void> {
+  const dxa = new LabDxa(labPaths(resolve(dir)));
+  await dxa.run();
+}

@@ -1,0 +1,195 @@
+/**
+ * Protocol command handlers for the lab (the CLI's `lab` subcommands run the same ones):
+ * lab init, requestors, status, start, stop and fault. Result objects use PascalCase fields and
+ * PSTypeNames ResyncGlb.Lab, ResyncGlb.LabRequestor, ResyncGlb.LabService, ResyncGlb.LabFaults.
+ */
+import { utimes, writeFile, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { CommandHandler } from '../protocol/context';
+import { optBool, optNumber, optString, optStringArray } from '../protocol/params';
+import { ResyncError } from '../core/errors';
+import { CONTRACT } from '../operations/contract';
+import { openLabOperations } from '../operations/lab';
+import { initLab, readLabConfig, setLabFaults } from './layout';
+import { labPaths, postofficeGlb, SERVICE_KEY } from './paths';
+import { labServiceState } from './control';
+import { RegistryStore } from './registry-store';
+import { resolveLabDxadata } from './dxadata';
+import { buildLabGlb } from './glb-format';
+import type { LabFaults, LabRequestor, LabTiming, RequestorSpec } from './types';
+
+function labDir(params: Record<string, unknown>): string {
+  const p = optString(params, 'path') ?? optString(params, 'labPath');
+  if (!p) throw new ResyncError('Usage', "Parameter 'path' (the lab folder) is required.", { target: 'path' });
+  return resolve(p);
+}
+
+function requestorSpecs(params: Record<string, unknown>): Array<string | RequestorSpec> | undefined {
+  const list = optStringArray(params, 'requestor') ?? optStringArray(params, 'requestors');
+  if (!list) return undefined;
+  return list.map((item, i) => {
+    if (typeof item === 'string') return item;
+    if (item && typeof item === 'object') {
+      const o = item as Record<string, unknown>;
+      const pick = (...keys: string[]): string | undefined => {
+        for (const k of keys) if (typeof o[k] === 'string') return o[k] as string;
+        return undefined;
+      };
+      const displayName = pick('DisplayName', 'displayName');
+      if (!displayName) throw new ResyncError('Usage', `Requestor ${i + 1} has no DisplayName.`, { target: 'requestor' });
+      return { displayName, commonName: pick('CommonName', 'commonName'), rdn: pick('Rdn', 'rdn', 'RDN') };
+    }
+    throw new ResyncError('Usage', `Requestor ${i + 1} must be a name or an object with DisplayName, CommonName and Rdn.`, { target: 'requestor' });
+  });
+}
+
+export function requestorObject(root: string, r: LabRequestor): Record<string, unknown> {
+  return {
+    DisplayName: r.displayName,
+    CommonName: r.commonName,
+    Rdn: r.rdn,
+    Postoffice: r.postoffice,
+    GlbPath: postofficeGlb(root, r.postoffice),
+  };
+}
+
+export const labInitHandler: CommandHandler = async (params, ctx) => {
+  const dir = labDir(params);
+  const timing: Partial<LabTiming> = {};
+  const t = (key: keyof LabTiming, param: string, min: number, max: number): void => {
+    const v = optNumber(params, param, min, max);
+    if (v !== undefined) timing[key] = v;
+  };
+  t('startMs', 'startMs', 0, 3_600_000);
+  t('stopMs', 'stopMs', 0, 3_600_000);
+  t('chunkBytes', 'chunkBytes', 1, 64 * 1024 * 1024);
+  t('chunkDelayMs', 'chunkDelayMs', 0, 60_000);
+  const info = await initLab(dir, {
+    requestors: requestorSpecs(params) as string[] | RequestorSpec[] | undefined,
+    recipients: optNumber(params, 'recipients', 0, 10_000_000),
+    computerName: optString(params, 'computerName'),
+    seed: optNumber(params, 'seed', 0, 0xffffffff),
+    timing,
+    noService: optBool(params, 'noService'),
+    force: optBool(params, 'force'),
+  });
+  ctx.reporter.verbose(`Created the lab DSS ${info.computerName} in ${info.path} with ${info.requestors.length} requestors and ${info.recipients} recipients.`);
+  const state = await labServiceState(info.path);
+  ctx.emitResult('ResyncGlb.Lab', {
+    Path: info.path,
+    ComputerName: info.computerName,
+    Requestors: info.requestors.map((r) => requestorObject(info.path, r)),
+    Recipients: info.recipients,
+    Dxadata: info.dxadata,
+    ServiceStatus: optBool(params, 'noService') ? null : state.status,
+  });
+};
+
+export const labRequestorsHandler: CommandHandler = async (params, ctx) => {
+  const dir = labDir(params);
+  const cfg = await readLabConfig(dir);
+  for (const r of cfg.requestors) ctx.emitResult('ResyncGlb.LabRequestor', requestorObject(dir, r));
+};
+
+async function emitService(dir: string, ctx: Parameters<CommandHandler>[1]): Promise<void> {
+  const cfg = await readLabConfig(dir);
+  const hasKey = await new RegistryStore(labPaths(dir).registry).keyExists(SERVICE_KEY);
+  const s = await labServiceState(dir);
+  ctx.emitResult('ResyncGlb.LabService', {
+    Path: dir,
+    ComputerName: cfg.computerName,
+    Name: CONTRACT.service.name,
+    Exists: hasKey,
+    Status: hasKey ? s.status : null,
+    Pid: s.status === 'Stopped' ? null : s.pid,
+    Since: s.since,
+    LastError: s.lastError ?? null,
+    Faults: cfg.faults,
+  });
+}
+
+export const labStatusHandler: CommandHandler = async (params, ctx) => {
+  await emitService(labDir(params), ctx);
+};
+
+export const labStartHandler: CommandHandler = async (params, ctx) => {
+  const dir = labDir(params);
+  const timeoutMs = (optNumber(params, 'timeoutSec', 0, 86_400) ?? 60) * 1000;
+  const ops = await openLabOperations(dir);
+  try {
+    await ops.startService(timeoutMs);
+  } finally {
+    await ops.dispose();
+  }
+  await emitService(dir, ctx);
+};
+
+export const labStopHandler: CommandHandler = async (params, ctx) => {
+  const dir = labDir(params);
+  const timeoutMs = (optNumber(params, 'timeoutSec', 0, 86_400) ?? 60) * 1000;
+  const ops = await openLabOperations(dir);
+  try {
+    await ops.stopService(timeoutMs);
+  } finally {
+    await ops.dispose();
+  }
+  await emitService(dir, ctx);
+};
+
+/** Sets a pending ResyncConnectionRDNs value in the lab (as an earlier, unfinished attempt would). */
+export async function setLabPendingValue(dir: string, names: string[]): Promise<void> {
+  const store = new RegistryStore(labPaths(resolve(dir)).registry);
+  if (!(await store.keyExists(SERVICE_KEY))) {
+    throw new ResyncError('ServiceNotFound', `The lab in ${dir} has no ${CONTRACT.service.name} service key.`, { target: dir });
+  }
+  await store.setValue(SERVICE_KEY, CONTRACT.resyncValue.name, { type: 'REG_MULTI_SZ', data: names });
+}
+
+/** Places an older, complete lab Resync.glb in Dxadata (dated a day back); returns its path. */
+export async function placeOldResync(dir: string): Promise<string> {
+  const root = resolve(dir);
+  const cfg = await readLabConfig(root);
+  const where = await resolveLabDxadata(new RegistryStore(labPaths(root).registry), root);
+  if (!where) throw new ResyncError('DxadataNotFound', `Cannot find Dxadata in the lab ${root}.`, { target: root });
+  const when = new Date(Date.now() - 86_400_000);
+  const data = buildLabGlb(
+    { ...cfg.sync, srvSeq: Math.max(0, cfg.sync.srvSeq - 10), impSeq: Math.max(0, cfg.sync.impSeq - 10), reqSeq: Math.max(0, cfg.sync.reqSeq - 10) },
+    cfg.requestors.map((r) => ({ network: r.network, postoffice: r.postoffice, addresses: [] })),
+    when,
+  );
+  await mkdir(where.path, { recursive: true });
+  const file = join(where.path, CONTRACT.resyncFileName);
+  await writeFile(file, data);
+  await utimes(file, when, when);
+  return file;
+}
+
+export const labFaultHandler: CommandHandler = async (params, ctx) => {
+  const dir = labDir(params);
+  const faults: LabFaults = {};
+  const flag = (key: 'hangOnStop' | 'failStart' | 'unrecognise' | 'crashMidWrite'): void => {
+    if (params[key] !== undefined) faults[key] = optBool(params, key);
+  };
+  flag('hangOnStop');
+  flag('failStart');
+  flag('unrecognise');
+  flag('crashMidWrite');
+  const slow = optNumber(params, 'slowWriteMs', 0, 60_000);
+  if (slow !== undefined) faults.slowWriteMs = slow;
+  const delay = optNumber(params, 'startDelayMs', 0, 3_600_000);
+  if (delay !== undefined) faults.startDelayMs = delay;
+  const clear = optBool(params, 'clear');
+  const result = await setLabFaults(dir, faults, { replace: clear });
+  const pending = optStringArray(params, 'pendingValue');
+  if (pending) {
+    if (pending.some((n) => typeof n !== 'string')) throw new ResyncError('Usage', "Parameter 'pendingValue' must be names (strings).", { target: 'pendingValue' });
+    await setLabPendingValue(dir, pending as string[]);
+  }
+  const old = optBool(params, 'oldResync') ? await placeOldResync(dir) : null;
+  ctx.emitResult('ResyncGlb.LabFaults', {
+    Path: dir,
+    Faults: result,
+    PendingValue: pending ?? null,
+    OldResync: old,
+  });
+};

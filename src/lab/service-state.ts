@@ -1,0 +1,56 @@
+/**
+ * service.json: the lab service's status, kept current by the DXA process (and by the spawner
+ * for the moment between spawn and the child's first write). The status a reader sees is derived
+ * with pid liveness: a file saying Running (or pending) whose process is gone means Stopped.
+ */
+import { readJson, writeJsonAtomic } from './atomic';
+import { withFileLock } from './file-lock';
+import { pidAlive } from './process-info';
+import type { LabServiceStatus } from './types';
+
+export interface ServiceFile {
+  status: LabServiceStatus;
+  pid: number | null;
+  /** Linux process start time, so a reused pid is not taken for the DXA. */
+  startToken: string | null;
+  since: string;
+  lastError?: string;
+}
+
+export interface ServiceState extends ServiceFile {
+  /** True when the file said the service was up but its process is gone (a crash). */
+  died: boolean;
+}
+
+export async function readServiceFile(file: string): Promise<ServiceFile> {
+  for (let i = 0; ; i += 1) {
+    try {
+      const s = await readJson<ServiceFile>(file);
+      return s ?? { status: 'Stopped', pid: null, startToken: null, since: new Date(0).toISOString() };
+    } catch (e) {
+      if (i >= 3) throw e;
+    }
+  }
+}
+
+/** The effective state: pid liveness decides whether a non-Stopped record is still true. */
+export async function readServiceState(file: string): Promise<ServiceState> {
+  const s = await readServiceFile(file);
+  if (s.status !== 'Stopped' && (s.pid === null || !pidAlive(s.pid, s.startToken))) {
+    return {
+      ...s,
+      status: 'Stopped',
+      died: true,
+      lastError: s.lastError ?? `The lab DXA process${s.pid ? ` (pid ${s.pid})` : ''} ended while the service was ${s.status}.`,
+    };
+  }
+  return { ...s, died: false };
+}
+
+export function withServiceLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  return withFileLock(`${file}.lock`, fn);
+}
+
+export async function writeServiceFile(file: string, s: ServiceFile): Promise<void> {
+  await writeJsonAtomic(file, s);
+}

@@ -1,0 +1,333 @@
+/**
+ * DssOperations for the lab DSS (src/lab): the registry store stands in for the registry, the lab
+ * DXA process for the MSExchangeDX service, the lab folder for the DSS's disks.
+ * Names of key, value and service come from dss-contract.json only.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, watch, type FSWatcher } from 'node:fs';
+import { link, mkdir, readdir, readlink, readFile, realpath, rm, stat, statfs, unlink, open } from 'node:fs/promises';
+import nodePath, { basename, dirname, resolve, type PlatformPath } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CONTRACT } from '../contract';
+import { ResyncError } from '../../core/errors';
+import type { DssOperations, DxadataLocation, FileInfo, ServiceInfo, Unwatch } from '../operations';
+import { readLabConfig, SERVICE_DISPLAY_NAME_VALUE } from '../../lab/layout';
+import { labPaths, SERVICE_KEY } from '../../lab/paths';
+import { RegistryStore } from '../../lab/registry-store';
+import { resolveLabDxadata } from '../../lab/dxadata';
+import { labServiceState, requestLabStop, spawnLabDxa, waitForLabState } from '../../lab/control';
+import type { ServiceState } from '../../lab/service-state';
+
+const VALUE = CONTRACT.resyncValue.name;
+
+export interface LabOperationsOptions {
+  computerName?: string;
+}
+
+function errnoCode(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | undefined)?.code;
+}
+
+class LabOperations implements DssOperations {
+  readonly target = 'lab' as const;
+  /** The lab lives on this machine, so its paths use this platform's syntax. */
+  readonly path: PlatformPath = nodePath;
+  private readonly store: RegistryStore;
+  private readonly paths: ReturnType<typeof labPaths>;
+  private readonly watchers = new Set<Unwatch>();
+  private disposed = false;
+
+  constructor(
+    readonly root: string,
+    readonly computerName: string,
+  ) {
+    this.paths = labPaths(root);
+    this.store = new RegistryStore(this.paths.registry);
+  }
+
+  async getResyncValue(): Promise<string[] | null> {
+    const v = await this.store.getValue(SERVICE_KEY, VALUE);
+    if (!v) return null;
+    if (v.type !== 'REG_MULTI_SZ') {
+      throw new ResyncError('OperationFailed', `${VALUE} under ${SERVICE_KEY} on ${this.computerName} is ${v.type}, not ${CONTRACT.resyncValue.type}.`, {
+        target: VALUE,
+        type: v.type,
+      });
+    }
+    return [...v.data];
+  }
+
+  async setResyncValue(names: string[]): Promise<void> {
+    await this.requireServiceKey();
+    await this.store.setValue(SERVICE_KEY, VALUE, { type: 'REG_MULTI_SZ', data: [...names] });
+  }
+
+  async removeResyncValue(): Promise<void> {
+    await this.store.deleteValue(SERVICE_KEY, VALUE);
+  }
+
+  private async requireServiceKey(): Promise<void> {
+    if (!(await this.store.keyExists(SERVICE_KEY))) {
+      throw new ResyncError('ServiceNotFound', `The ${CONTRACT.service.name} service does not exist on ${this.computerName} (lab ${this.root}).`, {
+        target: CONTRACT.service.name,
+      });
+    }
+  }
+
+  private async info(state?: ServiceState): Promise<ServiceInfo | null> {
+    const values = await this.store.listValues(SERVICE_KEY);
+    if (!values) return null;
+    const s = state ?? (await labServiceState(this.root));
+    const dn = Object.entries(values).find(([k]) => k.toUpperCase() === SERVICE_DISPLAY_NAME_VALUE.toUpperCase())?.[1];
+    return {
+      name: CONTRACT.service.name,
+      displayName: dn && typeof dn.data === 'string' ? dn.data : CONTRACT.service.displayName,
+      status: s.status,
+      dependentServices: [],
+    };
+  }
+
+  async getService(): Promise<ServiceInfo | null> {
+    return this.info();
+  }
+
+  async stopService(timeoutMs: number): Promise<ServiceInfo> {
+    await this.requireServiceKey();
+    const before = await labServiceState(this.root);
+    if (before.status === 'Stopped') return (await this.info(before)) as ServiceInfo;
+    if (before.status !== 'StopPending') await requestLabStop(this.root);
+    const { state, reached } = await waitForLabState(this.root, (s) => s.status === 'Stopped', timeoutMs);
+    if (!reached) {
+      throw new ResyncError(
+        'ServiceStopTimeout',
+        `The ${CONTRACT.service.name} service on ${this.computerName} did not stop within ${Math.round(timeoutMs / 1000)} s; it is still ${state.status} (pid ${state.pid ?? 'unknown'}). A hung service is a matter for the administrator (Q176566).`,
+        { target: CONTRACT.service.name, status: state.status, pid: state.pid, timeoutMs },
+      );
+    }
+    return (await this.info(state)) as ServiceInfo;
+  }
+
+  async startService(timeoutMs: number): Promise<ServiceInfo> {
+    await this.requireServiceKey();
+    let cur = await labServiceState(this.root);
+    if (cur.status === 'Running') return (await this.info(cur)) as ServiceInfo;
+    if (cur.status === 'StopPending') {
+      const w = await waitForLabState(this.root, (s) => s.status === 'Stopped', timeoutMs);
+      cur = w.state;
+      if (!w.reached) {
+        throw new ResyncError('ServiceStartFailed', `The ${CONTRACT.service.name} service on ${this.computerName} is still stopping (${cur.status}); it could not be started.`, {
+          target: CONTRACT.service.name,
+          status: cur.status,
+        });
+      }
+    }
+    const { pid } = await spawnLabDxa(this.root);
+    const { state, reached } = await waitForLabState(this.root, (s) => s.status === 'Running' || (s.status === 'Stopped' && (s.pid === null || s.pid === pid)), timeoutMs);
+    if (state.status === 'Running') return (await this.info(state)) as ServiceInfo;
+    if (!reached) {
+      throw new ResyncError(
+        'ServiceStartFailed',
+        `The ${CONTRACT.service.name} service on ${this.computerName} did not reach Running within ${Math.round(timeoutMs / 1000)} s; it is ${state.status} (pid ${state.pid ?? 'unknown'}).`,
+        { target: CONTRACT.service.name, status: state.status, pid: state.pid, timeoutMs },
+      );
+    }
+    throw new ResyncError(
+      'ServiceStartFailed',
+      `The ${CONTRACT.service.name} service on ${this.computerName} stopped while starting: ${state.lastError ?? 'no reason recorded'} (see ${this.paths.log}).`,
+      { target: CONTRACT.service.name, status: state.status, lastError: state.lastError, log: this.paths.log },
+    );
+  }
+
+  async resolveDxadata(explicitPath?: string): Promise<DxadataLocation> {
+    const where = await resolveLabDxadata(this.store, this.root, explicitPath);
+    if (!where) {
+      throw new ResyncError('DxadataNotFound', `Cannot tell where Dxadata is on ${this.computerName}: no ${CONTRACT.dxaDataPathValue.name}, no ${CONTRACT.setupKey.installPathValue} under the setup key, no ${CONTRACT.imagePathValue.name}.`, {
+        target: this.root,
+      });
+    }
+    try {
+      const st = await stat(where.path);
+      if (!st.isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    } catch (e) {
+      throw new ResyncError('DxadataNotFound', `Dxadata ${where.path} (from ${where.source}) does not exist on ${this.computerName}${errnoCode(e) === 'ENOTDIR' ? ' as a folder' : ''}.`, {
+        target: where.path,
+        source: where.source,
+      });
+    }
+    let freeBytes: number | null = null;
+    try {
+      const fs = await statfs(where.path);
+      freeBytes = Number(fs.bavail) * Number(fs.bsize);
+    } catch {
+      freeBytes = null;
+    }
+    return { path: where.path, source: where.source, freeBytes };
+  }
+
+  async statFile(p: string): Promise<FileInfo | null> {
+    try {
+      const st = await stat(p);
+      if (!st.isFile()) return null;
+      return { path: p, length: st.size, lastWriteTimeUtc: st.mtime.toISOString() };
+    } catch (e) {
+      if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') return null;
+      throw e;
+    }
+  }
+
+  async isOpenForWrite(p: string): Promise<boolean | null> {
+    if (process.platform !== 'linux') return null;
+    const s = await labServiceState(this.root);
+    if (s.pid === null || s.status === 'Stopped') return false;
+    let target: string;
+    try {
+      target = await realpath(p);
+    } catch {
+      target = resolve(p);
+    }
+    let fds: string[];
+    try {
+      fds = await readdir(`/proc/${s.pid}/fd`);
+    } catch (e) {
+      return errnoCode(e) === 'ENOENT' ? false : null;
+    }
+    for (const fd of fds) {
+      let linkTarget: string;
+      try {
+        linkTarget = await readlink(`/proc/${s.pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      if (linkTarget !== target) continue;
+      try {
+        const info = await readFile(`/proc/${s.pid}/fdinfo/${fd}`, 'utf8');
+        const m = /^flags:\s*([0-7]+)/m.exec(info);
+        if (!m) return null;
+        const flags = parseInt(m[1] as string, 8);
+        if ((flags & 3) !== 0) return true; // O_WRONLY or O_RDWR
+      } catch {
+        continue;
+      }
+    }
+    return false;
+  }
+
+  watch(dxadata: string, onEvent: () => void): Unwatch {
+    let timer: NodeJS.Timeout | null = null;
+    let closed = false;
+    const fire = (): void => {
+      if (closed || timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        if (!closed) onEvent();
+      }, 5);
+    };
+    const watchers: FSWatcher[] = [];
+    const add = (dir: string, filter?: (name: string) => boolean): void => {
+      try {
+        const w = watch(dir, { persistent: false }, (_ev, name) => {
+          if (!filter || name === null || filter(String(name))) fire();
+        });
+        w.on('error', () => undefined);
+        watchers.push(w);
+      } catch {
+        /* a folder that does not exist yet: callers poll as well */
+      }
+    };
+    add(dxadata);
+    const labFiles = new Set([basename(this.paths.registry), basename(this.paths.service)]);
+    if (resolve(dxadata) !== this.root) add(this.root, (n) => labFiles.has(n) || n.startsWith('registry.json') || n.startsWith('service.json'));
+    const handle: Unwatch = {
+      close: () => {
+        if (closed) return;
+        closed = true;
+        if (timer) clearTimeout(timer);
+        for (const w of watchers) w.close();
+        this.watchers.delete(handle);
+      },
+    };
+    this.watchers.add(handle);
+    return handle;
+  }
+
+  async moveFile(from: string, to: string): Promise<void> {
+    await mkdir(dirname(to), { recursive: true });
+    await this.linkOrCopy(from, to, false);
+  }
+
+  async takeFile(from: string, localTo: string): Promise<{ length: number; sha256: string }> {
+    await mkdir(dirname(localTo), { recursive: true });
+    const r = await this.linkOrCopy(from, localTo, true);
+    return r as { length: number; sha256: string };
+  }
+
+  /**
+   * Moves `from` to `to` without ever overwriting `to`: a hard link then unlink on the same file
+   * system (atomic, no clobber), else a streaming copy into a new file (hashed in the same pass),
+   * flushed, then the source removed.
+   */
+  private async linkOrCopy(from: string, to: string, hash: boolean): Promise<{ length: number; sha256: string } | null> {
+    try {
+      await stat(from);
+    } catch (e) {
+      if (errnoCode(e) === 'ENOENT') throw new ResyncError('SourceNotFound', `${from} does not exist on ${this.computerName}.`, { target: from });
+      throw e;
+    }
+    try {
+      await link(from, to);
+      await unlink(from);
+      return hash ? await hashFile(to) : null;
+    } catch (e) {
+      const code = errnoCode(e);
+      if (code === 'EEXIST') throw new ResyncError('InvalidPath', `${to} already exists; it was not overwritten.`, { target: to });
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+    }
+    const h = createHash('sha256');
+    let length = 0;
+    const out = await open(to, 'wx').catch((e: unknown) => {
+      if (errnoCode(e) === 'EEXIST') throw new ResyncError('InvalidPath', `${to} already exists; it was not overwritten.`, { target: to });
+      throw e;
+    });
+    try {
+      const tap = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          h.update(chunk);
+          length += chunk.length;
+          cb(null, chunk);
+        },
+      });
+      await pipeline(createReadStream(from), tap, createWriteStream('', { fd: out.fd, autoClose: false }));
+      await out.sync();
+    } catch (e) {
+      await out.close().catch(() => undefined);
+      await rm(to, { force: true });
+      throw e;
+    }
+    await out.close();
+    await unlink(from);
+    return { length, sha256: h.digest('hex').toUpperCase() };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const w of [...this.watchers]) w.close();
+  }
+}
+
+export async function hashFile(p: string): Promise<{ length: number; sha256: string }> {
+  const h = createHash('sha256');
+  let length = 0;
+  for await (const chunk of createReadStream(p) as AsyncIterable<Buffer>) {
+    h.update(chunk);
+    length += chunk.length;
+  }
+  return { length, sha256: h.digest('hex').toUpperCase() };
+}
+
+export async function openLabOperations(labDir: string, opts: LabOperationsOptions = {}): Promise<DssOperations> {
+  const root = resolve(labDir);
+  const cfg = await readLabConfig(root);
+  return new LabOperations(root, opts.computerName ?? cfg.computerName);
+}
