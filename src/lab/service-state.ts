@@ -20,6 +20,8 @@ export interface ServiceFile {
 export interface ServiceState extends ServiceFile {
   /** True when the file said the service was up but its process is gone (a crash). */
   died: boolean;
+  /** The status service.json records (before pid liveness is applied). */
+  recorded: LabServiceStatus;
 }
 
 export async function readServiceFile(file: string): Promise<ServiceFile> {
@@ -41,10 +43,11 @@ export async function readServiceState(file: string): Promise<ServiceState> {
       ...s,
       status: 'Stopped',
       died: true,
+      recorded: s.status,
       lastError: s.lastError ?? `The lab DXA process${s.pid ? ` (pid ${s.pid})` : ''} ended while the service was ${s.status}.`,
     };
   }
-  return { ...s, died: false };
+  return { ...s, died: false, recorded: s.status };
 }
 
 export function withServiceLock<T>(file: string, fn: () => Promise<T>): Promise<T> {

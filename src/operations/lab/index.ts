@@ -122,9 +122,10 @@ class LabOperations implements DssOperations {
         });
       }
     }
-    const { pid } = await spawnLabDxa(this.root);
-    const { state, reached } = await waitForLabState(this.root, (s) => s.status === 'Running' || (s.status === 'Stopped' && (s.pid === null || s.pid === pid)), timeoutMs);
-    if (state.status === 'Running') return (await this.info(state)) as ServiceInfo;
+    await spawnLabDxa(this.root);
+    const { state, reached } = await waitForLabState(this.root, (s) => s.status === 'Running' || s.status === 'Stopped', timeoutMs);
+    // Reached Running (even if the process has since died, e.g. crashing mid-write): started.
+    if (state.status === 'Running' || (state.died && state.recorded === 'Running')) return (await this.info(state)) as ServiceInfo;
     if (!reached) {
       throw new ResyncError(
         'ServiceStartFailed',
