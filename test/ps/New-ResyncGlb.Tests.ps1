@@ -82,7 +82,7 @@ Describe 'New-ResyncGlb on a lab DSS' {
     It 'an unrecognised requestor is ResyncGlb.RequestorNotRecognised, value removed, service running' {
         { New-ResyncGlb -LabPath $lab -Requestor 'NO SUCH PO' -RecognitionTimeoutSec 2 -Force } | Should -Throw -ErrorId 'ResyncGlb.RequestorNotRecognised,New-ResyncGlb'
         Get-TestLabValue -Path $lab | Should -BeNullOrEmpty
-        ((Invoke-TestCli -Arguments @('lab', 'status', $lab, '--json')).Output | ConvertFrom-Json).ServiceStatus | Should -Be 'Running'
+        ((Invoke-TestCli -Arguments @('lab', 'status', $lab, '--json')).Output | ConvertFrom-Json).Status | Should -Be 'Running'
     }
 
     It 'tab-completes -Requestor from the lab' {

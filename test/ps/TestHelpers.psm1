@@ -34,7 +34,7 @@ function Get-TestLabSnapshot {
     $registry = Get-Content -Raw -LiteralPath (Join-Path $Path 'registry.json')
     $files = Get-ChildItem -Recurse -File -LiteralPath (Join-Path $Path 'exchsrvr') | ForEach-Object { "$($_.FullName)|$($_.Length)|$((Get-FileHash $_.FullName).Hash)" }
     $status = (Invoke-TestCli -Arguments @('lab', 'status', $Path, '--json')).Output
-    $serviceStatus = ($status | ConvertFrom-Json).ServiceStatus
+    $serviceStatus = ($status | ConvertFrom-Json).Status
     "$registry`n$($files -join "`n")`n$serviceStatus"
 }
 
