@@ -1,8 +1,30 @@
 /** The commands reachable through `rpc`. Each is the same handler the CLI subcommand runs. */
 import type { CommandHandler } from './context';
 import { newHandler, recoverHandler } from '../core/new-handler';
+import { labInitHandler, labRequestorsHandler } from '../lab/handlers';
+import { openLabOperations } from '../operations/lab';
+import { optBool } from './params';
+
+/** lab-init for New-ResyncLab: creates the lab and, with `start`, starts its DXA like a running DSS. */
+const labInitAndStart: CommandHandler = async (params, ctx) => {
+  const results: Array<{ type: string; data: Record<string, unknown> }> = [];
+  await labInitHandler(params, { ...ctx, emitResult: (type, data) => results.push({ type, data }) });
+  for (const r of results) {
+    if (optBool(params, 'start') && r.type === 'ResyncGlb.Lab' && r.data.ServiceStatus) {
+      const ops = await openLabOperations(String(r.data.Path));
+      try {
+        r.data.ServiceStatus = (await ops.startService(60_000)).status;
+      } finally {
+        await ops.dispose();
+      }
+    }
+    ctx.emitResult(r.type, r.data);
+  }
+};
 
 export const HANDLERS: Readonly<Record<string, CommandHandler>> = {
   new: newHandler,
   recover: recoverHandler,
+  'lab-init': labInitAndStart,
+  'lab-requestors': labRequestorsHandler,
 };
