@@ -1,0 +1,221 @@
+/**
+ * One destination folder of a delivery: checked, written under a temporary name, flushed and checked,
+ * then committed (an earlier final file kept aside, the temporary file renamed into place) or
+ * discarded. After any failure neither the temporary nor a partial final file is left, and an earlier
+ * final file is where it was.
+ */
+import { lstat, open, readdir, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ResyncError, isResyncError } from '../core/errors';
+import type { Reporter } from '../core/reporter';
+import { destinationError, errnoOf } from './fs-errors';
+import { backupFileName, tempFileName } from './names';
+import type { ChunkSink } from './fanout';
+
+export interface ExistingFile {
+  path: string;
+  length: number;
+  lastWriteTimeUtc: string;
+}
+
+export interface CheckedDestination {
+  folder: string;
+  finalName: string;
+  finalPath: string;
+  /** Files in the folder whose name is the final name, compared without regard to case. */
+  existing: ExistingFile[];
+  /** Free bytes on the folder's volume, or null when the platform cannot tell. */
+  freeBytes: number | null;
+}
+
+/** Read-only checks of a destination folder (also run under what-if). */
+export async function checkDestination(folder: string, finalName: string, length: number, checkFreeSpace: boolean): Promise<CheckedDestination> {
+  let st;
+  try {
+    st = await stat(folder);
+  } catch (e) {
+    if (errnoOf(e) === 'ENOENT') throw new ResyncError('DestinationNotFound', `The destination folder ${folder} does not exist.`, { target: folder });
+    throw destinationError(e, folder, 'reading the folder');
+  }
+  if (!st.isDirectory()) {
+    throw new ResyncError('InvalidPath', `The destination ${folder} is a file, not a folder; give the requestor's GLB folder.`, { target: folder });
+  }
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (e) {
+    throw destinationError(e, folder, 'listing the folder');
+  }
+  const existing: ExistingFile[] = [];
+  for (const name of names) {
+    if (name.toLowerCase() !== finalName.toLowerCase()) continue;
+    const p = join(folder, name);
+    const s = await lstat(p);
+    if (!s.isFile()) {
+      throw new ResyncError('InvalidPath', `${p} exists and is not a file; it was left alone and nothing was written to ${folder}.`, { target: p });
+    }
+    existing.push({ path: p, length: s.size, lastWriteTimeUtc: s.mtime.toISOString() });
+  }
+  let freeBytes: number | null = null;
+  try {
+    const fs = await statfs(folder);
+    freeBytes = Number(fs.bavail) * Number(fs.bsize);
+  } catch {
+    freeBytes = null;
+  }
+  // Network shares and removable media may report free space loosely; only a clear shortfall refuses.
+  if (checkFreeSpace && freeBytes !== null && freeBytes < length) {
+    throw new ResyncError('DiskFull', `${folder} has ${freeBytes} bytes free; the file needs ${length}. Nothing was written.`, {
+      target: folder,
+      freeBytes,
+      length,
+    });
+  }
+  return { folder, finalName, finalPath: join(folder, finalName), existing, freeBytes };
+}
+
+/** A destination being written: a temporary file beside the final name. */
+export class DestinationWriter implements ChunkSink {
+  private fh: FileHandle | null = null;
+  readonly tempPath: string;
+
+  private constructor(
+    readonly checked: CheckedDestination,
+    finalName: string,
+  ) {
+    this.tempPath = join(checked.folder, tempFileName(finalName));
+  }
+
+  static async open(checked: CheckedDestination): Promise<DestinationWriter> {
+    const w = new DestinationWriter(checked, checked.finalName);
+    try {
+      w.fh = await open(w.tempPath, 'wx');
+    } catch (e) {
+      throw destinationError(e, checked.folder, `creating ${w.tempPath}`);
+    }
+    return w;
+  }
+
+  async write(buf: Buffer, length: number, position: number): Promise<void> {
+    const fh = this.fh;
+    if (!fh) throw new Error('destination closed');
+    let off = 0;
+    while (off < length) {
+      let bytesWritten: number;
+      try {
+        ({ bytesWritten } = await fh.write(buf, off, length - off, position + off));
+      } catch (e) {
+        throw destinationError(e, this.checked.folder, `writing ${this.tempPath}`);
+      }
+      if (bytesWritten <= 0) throw new ResyncError('DestinationNotWritable', `${this.tempPath} accepted no bytes at offset ${position + off}.`, { target: this.checked.folder });
+      off += bytesWritten;
+    }
+  }
+
+  /**
+   * Flushes the file to disk (fsync), then checks that what the file system holds is exactly as long
+   * as what was read: the written bytes are the hashed bytes, so the length closes the check.
+   */
+  async finish(length: number, written: number): Promise<void> {
+    const fh = this.fh;
+    if (!fh) throw new Error('destination closed');
+    try {
+      await fh.sync();
+    } catch (e) {
+      throw destinationError(e, this.checked.folder, `flushing ${this.tempPath} to disk`);
+    }
+    const st = await fh.stat();
+    this.fh = null;
+    try {
+      await fh.close();
+    } catch (e) {
+      throw destinationError(e, this.checked.folder, `closing ${this.tempPath}`);
+    }
+    if (written !== length || st.size !== length) {
+      throw new ResyncError(
+        'HashMismatch',
+        `The copy in ${this.checked.folder} does not match the source: ${length} bytes were read and hashed, ${written} written, and the file holds ${st.size}.`,
+        { target: this.checked.folder, length, written, onDisk: st.size },
+      );
+    }
+  }
+
+  /** Removes the temporary file; never throws. */
+  async discard(): Promise<void> {
+    const fh = this.fh;
+    this.fh = null;
+    if (fh) await fh.close().catch(() => undefined);
+    await rm(this.tempPath, { force: true }).catch(() => undefined);
+  }
+
+  /**
+   * Keeps every earlier final file under a stamped name, then renames the temporary file to the final
+   * name. If the final rename fails the earlier files are put back and the temporary file removed.
+   * Returns where the (first) earlier file was kept, or null.
+   */
+  async commit(now: Date, reporter: Reporter, force: boolean): Promise<string | null> {
+    const moved: Array<{ from: string; to: string }> = [];
+    try {
+      for (const old of this.checked.existing) {
+        const to = await freeBackupPath(this.checked.folder, this.checked.finalName, now);
+        await rename(old.path, to);
+        moved.push({ from: old.path, to });
+        const msg = `${old.path} (${old.length} bytes, last written ${old.lastWriteTimeUtc}) was kept as ${to}.`;
+        if (force) reporter.verbose(msg);
+        else reporter.warning(`${msg} Use -Force (--force) to replace an existing file without this warning.`);
+      }
+      await rename(this.tempPath, this.checked.finalPath);
+    } catch (e) {
+      const err = destinationError(e, this.checked.folder, `renaming into ${this.checked.finalPath}`);
+      const manualSteps: string[] = [];
+      for (const m of moved.reverse()) {
+        try {
+          await rename(m.to, m.from);
+        } catch (e2) {
+          manualSteps.push(`Rename ${m.to} back to ${m.from} (${e2 instanceof Error ? e2.message : String(e2)}).`);
+        }
+      }
+      await this.discard();
+      if (manualSteps.length) {
+        throw new ResyncError(err.id, `${err.message} Putting the earlier file back failed too: ${manualSteps.join(' ')}`, {
+          ...err.details,
+          manualSteps,
+        });
+      }
+      throw err;
+    }
+    await syncFolder(this.checked.folder);
+    return moved[0]?.to ?? null;
+  }
+}
+
+async function freeBackupPath(folder: string, finalName: string, now: Date): Promise<string> {
+  for (let attempt = 1; attempt < 1000; attempt++) {
+    const candidate = join(folder, backupFileName(finalName, now, attempt));
+    try {
+      await lstat(candidate);
+    } catch (e) {
+      if (errnoOf(e) === 'ENOENT') return candidate;
+      throw e;
+    }
+  }
+  throw new ResyncError('DestinationNotWritable', `No free backup name for ${finalName} in ${folder}.`, { target: folder });
+}
+
+/** Makes the renames durable where the platform allows fsync on a folder (POSIX); best effort. */
+async function syncFolder(folder: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  let fh: FileHandle | null = null;
+  try {
+    fh = await open(folder, 'r');
+    await fh.sync();
+  } catch {
+    /* not supported here (some network file systems); the file itself was flushed */
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
+export function asResyncError(e: unknown, folder: string): ResyncError {
+  return isResyncError(e) ? e : destinationError(e, folder, 'copying');
+}

@@ -1,0 +1,104 @@
+/**
+ * What the admin runs at a requestor once the file is there.
+ *
+ * MS Mail (domain.md, "The MS Mail requestor side"; Q96060, Q119449): at that postoffice,
+ *   import admin -p<password> -q -y -d<drive-or-path>
+ *   rebuild -f -d<drive-or-path>
+ * `-d` names the postoffice drive or path (default drive M). Inference (documented in the report):
+ * the GLB directory is the `GLB` folder under the postoffice's `MAILDATA` tree, and the postoffice
+ * drive or path is the folder that holds MAILDATA: M:\MAILDATA\GLB -> -dM:, and in the lab
+ * <lab>/postoffices/PO1/MAILDATA/GLB -> -d<lab>/postoffices/PO1. A folder that is not
+ * ...\MAILDATA\GLB (say, removable media carried to the postoffice) gets a placeholder.
+ * `<password>` is a literal placeholder: the tool never asks for the admin password or stores it.
+ *
+ * Exchange requestor (domain.md, Q156124, Q160572, Q193395): restart that server's directory
+ * synchronization service; the DXA then imports Resync.glb.
+ */
+import { posix, win32, type PlatformPath } from 'node:path';
+import { CONTRACT } from '../operations/contract';
+
+export interface NextStep {
+  /** The commands, in order. */
+  commands: string[];
+  /** The commands as one string, one per line. */
+  text: string;
+  note: string;
+  /** The value filled in for -d, or null when it could not be derived (a placeholder is used). */
+  postoffice: string | null;
+}
+
+export const PASSWORD_PLACEHOLDER = '<password>';
+export const POSTOFFICE_PLACEHOLDER = '<drive-or-path>';
+
+/** Windows syntax when the path has a drive letter, is UNC, or uses backslashes. */
+export function pathApiFor(p: string): PlatformPath {
+  return /^[A-Za-z]:/.test(p) || p.startsWith('\\\\') || p.includes('\\') ? win32 : posix;
+}
+
+function trimTrailing(p: string, api: PlatformPath): string {
+  const root = api.parse(p).root;
+  let out = p;
+  while (out.length > root.length && (out.endsWith(api.sep) || out.endsWith('/'))) out = out.slice(0, -1);
+  return out;
+}
+
+/** The postoffice drive or path for a GLB folder, or null when the folder is not <po>/MAILDATA/GLB. */
+export function postofficeOf(glbFolder: string): string | null {
+  const api = pathApiFor(glbFolder);
+  const glb = trimTrailing(glbFolder, api);
+  const maildata = api.dirname(glb);
+  if (api.basename(glb).toUpperCase() !== 'GLB' || maildata === glb) return null;
+  if (api.basename(maildata).toUpperCase() !== 'MAILDATA') return null;
+  const po = api.dirname(maildata);
+  if (po === maildata) return null;
+  // A drive root (M:\) is given to -d as the drive (M:), as in Q96060's -dM: default.
+  if (api === win32 && /^[A-Za-z]:\\?$/.test(po)) return po.slice(0, 2);
+  return trimTrailing(po, api);
+}
+
+/** DOS command lines break at spaces; a path with a space is quoted (inference). */
+function arg(value: string): string {
+  return /\s/.test(value) ? `"${value}"` : value;
+}
+
+export function nextStepFor(glbFolder: string): NextStep {
+  const po = postofficeOf(glbFolder);
+  const d = po ?? POSTOFFICE_PLACEHOLDER;
+  const commands = [
+    `import admin -p${PASSWORD_PLACEHOLDER} -q -y -d${arg(d)}`,
+    `rebuild -f -d${arg(d)}`,
+  ];
+  const notes: string[] = [];
+  if (po === null) {
+    notes.push(
+      `${glbFolder} is not a postoffice's MAILDATA${pathApiFor(glbFolder).sep}GLB folder: put ${CONTRACT.requestorFileName} into the postoffice's GLB folder first, and replace ${POSTOFFICE_PLACEHOLDER} with the postoffice drive or path (the drive holding MAILDATA, default M:).`,
+    );
+  } else if (po.startsWith('\\\\')) {
+    notes.push(`Import and Rebuild take a drive or path; if they do not accept the UNC path ${po}, map a drive to it and use that drive (inference).`);
+  }
+  notes.push(
+    `Run these at that postoffice, replacing ${PASSWORD_PLACEHOLDER} with the admin account's password (this tool never asks for it or stores it). Import -q processes ${CONTRACT.requestorFileName} before any other dirsync mail and resets the requestor's sync numbers (Q119449, Q96060).`,
+    'Rebuild may fail with error 203 while users are signed in, because GAL.NME is open: run it when they are signed out (Q96060).',
+  );
+  return { commands, text: commands.join('\n'), note: notes.join(' '), postoffice: po };
+}
+
+/** An Exchange requestor whose service the tool did not restart. */
+export function exchangeNextStep(dxadata: string): NextStep {
+  const commands = [`net stop ${CONTRACT.service.name}`, `net start ${CONTRACT.service.name}`];
+  const note = [
+    `Run these on the Exchange requestor whose Dxadata is ${dxadata}: when its ${CONTRACT.service.displayName} service starts, the DXA imports ${CONTRACT.resyncFileName} into the import containers and resets the requestor's sync numbers (Q156124, Q160572).`,
+    `Do not stop the service while a ${CONTRACT.resyncFileName} is being processed: that can crash older DXAs (Q193395).`,
+  ].join(' ');
+  return { commands, text: commands.join('\n'), note, postoffice: null };
+}
+
+/** An Exchange requestor whose service the tool restarted and which consumed the file. */
+export function exchangeDone(computerName: string): NextStep {
+  return {
+    commands: [],
+    text: `None: ${computerName} restarted ${CONTRACT.service.name} and consumed ${CONTRACT.resyncFileName}.`,
+    note: `Check the ${CONTRACT.service.name} entries in ${computerName}'s application event log for import errors (inference).`,
+    postoffice: null,
+  };
+}
