@@ -1,0 +1,106 @@
+/**
+ * `inspect`: what can honestly be said about a Resync.glb (or any file): length, SHA-256 and
+ * timestamps; for files in the lab's own layout (docs/lab-glb-format.md) also the header sync
+ * numbers, whether it is complete and the transactions per postoffice. The real Resync.glb layout
+ * is not public (domain.md, "The Resync.glb format"), so nothing more is claimed for other files.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { CommandHandler } from '../protocol/context';
+import { optString, optStringArray } from '../protocol/params';
+import { ResyncError } from '../core/errors';
+import { hashFile } from '../operations/lab';
+import { readLabGlb } from './glb-format';
+
+const NOT_PUBLIC =
+  'The real Resync.glb layout is not publicly documented (domain.md: binary, a header transaction with IMPSEQ, REQSEQ and SRVSEQ, then dirsync transactions; Q119449, Q96060), so only length, hash and timestamps are reported.';
+
+function noteFor(path: string, length: number): string {
+  const name = basename(path).toUpperCase();
+  const parts = ['Not a file in the lab\'s layout.', NOT_PUBLIC];
+  if (length === 0) parts.push('The file is empty.');
+  // domain.md (Q133428): a REQTRANS.GLB holding only the last confirmed number is 49 bytes.
+  if (name === 'REQTRANS.GLB' && length === 49) parts.push('A 49-byte REQTRANS.GLB holds only the last confirmed sync number (Q133428).');
+  return parts.join(' ');
+}
+
+export async function inspectFile(path: string, expectedSha256?: string): Promise<Record<string, unknown>> {
+  const full = resolve(path);
+  let st;
+  try {
+    st = await stat(full);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ResyncError('SourceNotFound', `${full} does not exist.`, { target: full });
+    throw e;
+  }
+  if (!st.isFile()) throw new ResyncError('InvalidPath', `${full} is not a file.`, { target: full });
+  const { length, sha256 } = await hashFile(full);
+  const lab = await readLabGlb(full);
+  const out: Record<string, unknown> = {
+    Path: full,
+    Length: length,
+    Sha256: sha256,
+    LastWriteTimeUtc: st.mtime.toISOString(),
+    CreationTimeUtc: st.birthtimeMs > 0 ? st.birthtime.toISOString() : null,
+    Format: lab.format,
+  };
+  if (lab.format === 'Lab') {
+    Object.assign(out, {
+      Complete: lab.complete,
+      ImpSeq: lab.impSeq,
+      ReqSeq: lab.reqSeq,
+      SrvSeq: lab.srvSeq,
+      Transactions: lab.transactions,
+      TransactionsByPostoffice: lab.byPostoffice,
+      Note: lab.complete
+        ? `A complete file in the lab's own synthetic layout (${lab.declaredTransactions} transactions announced, all present).`
+        : `A file in the lab's own synthetic layout that is NOT complete: ${lab.problem}.`,
+    });
+  } else {
+    Object.assign(out, {
+      Complete: null,
+      ImpSeq: null,
+      ReqSeq: null,
+      SrvSeq: null,
+      Transactions: null,
+      TransactionsByPostoffice: null,
+      Note: noteFor(full, length),
+    });
+  }
+  if (expectedSha256 !== undefined) out.HashMatches = sha256 === expectedSha256.toUpperCase();
+  return out;
+}
+
+export const inspectHandler: CommandHandler = async (params, ctx) => {
+  const files = optStringArray(params, 'path') ?? optStringArray(params, 'paths') ?? [];
+  if (files.length === 0) throw new ResyncError('Usage', "Name at least one file to inspect (parameter 'path').", { target: 'path' });
+  if (files.some((f) => typeof f !== 'string' || f === '')) throw new ResyncError('Usage', "Parameter 'path' must be file paths (strings).", { target: 'path' });
+  const expected = optString(params, 'expectedSha256');
+  if (expected !== undefined && !/^[0-9a-fA-F]{64}$/.test(expected)) {
+    throw new ResyncError('Usage', `The expected SHA-256 must be 64 hexadecimal digits; got ${JSON.stringify(expected)}.`, { target: 'expectedSha256' });
+  }
+  // Check every file first, so a missing one is reported before any output.
+  const missing: string[] = [];
+  for (const f of files as string[]) {
+    try {
+      await stat(resolve(f));
+    } catch {
+      missing.push(resolve(f));
+    }
+  }
+  if (missing.length) throw new ResyncError('SourceNotFound', `Not found: ${missing.join(', ')}.`, { target: missing.join(', ') });
+  const mismatched: Array<{ path: string; sha256: string }> = [];
+  for (const f of files as string[]) {
+    ctx.reporter.verbose(`Inspecting ${resolve(f)}.`);
+    const info = await inspectFile(f, expected);
+    if (info.HashMatches === false) mismatched.push({ path: String(info.Path), sha256: String(info.Sha256) });
+    ctx.emitResult('ResyncGlb.FileInfo', info);
+  }
+  if (mismatched.length) {
+    throw new ResyncError(
+      'HashMismatch',
+      `SHA-256 does not match the expected ${expected?.toUpperCase()}: ${mismatched.map((m) => `${m.path} is ${m.sha256}`).join('; ')}.`,
+      { target: mismatched.map((m) => m.path).join(', '), expected: expected?.toUpperCase(), actual: mismatched },
+    );
+  }
+};
