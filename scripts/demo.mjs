@@ -20,6 +20,7 @@ function cli(args, { json = false } = {}) {
 }
 
 cli(['lab', 'init', lab, '--requestor', 'PO1', '--requestor', 'PO2', '--recipients', '500', '--force']);
+cli(['lab', 'start', lab]);
 const result = cli(['new', '--lab', lab, '--requestor', 'PO1', '--requestor', 'PO2', '--verbose', '--json'], { json: true });
 const pos = cli(['lab', 'requestors', lab, '--json'], { json: true });
 const glbs = (Array.isArray(pos) ? pos : [pos]).map((p) => p.GlbPath ?? p.glbPath).filter(Boolean);

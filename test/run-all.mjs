@@ -80,7 +80,7 @@ function findPwsh() {
   for (const c of candidates) {
     if (!existsSync(c)) continue;
     const probe = spawnSync(c, ['-NoProfile', '-NonInteractive', '-Command',
-      '$v=$PSVersionTable.PSVersion; $p=Get-Module -ListAvailable Pester | Sort-Object Version -Descending | Select-Object -First 1; "$($v.Major).$($v.Minor)|$(if($p){$p.Version}else{""})"'],
+      '$v=$PSVersionTable.PSVersion; $p=Get-Module -ListAvailable Pester | Sort-Object Version -Descending | Select-Object -First 1; "$($v.Major).$($v.Minor)|$($p.Version)"'],
       { encoding: 'utf8', timeout: 60_000 });
     const m = /^(\d+)\.(\d+)\|(\d+)?/m.exec(probe.stdout ?? '');
     if (!m) return { reason: `${c} did not answer a version probe` };

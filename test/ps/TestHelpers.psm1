@@ -17,6 +17,8 @@ function New-TestLab {
     foreach ($r in $Requestor) { $cliArgs += @('--requestor', $r) }
     $r = Invoke-TestCli -Arguments $cliArgs
     if ($r.ExitCode -ne 0) { throw "lab init failed: $($r.Output)" }
+    $s = Invoke-TestCli -Arguments @('lab', 'start', $path)
+    if ($s.ExitCode -ne 0) { throw "lab start failed: $($s.Output)" }
     $path
 }
 
