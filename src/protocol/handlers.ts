@@ -4,6 +4,8 @@ import { newHandler, recoverHandler } from '../core/new-handler';
 import { labInitHandler, labRequestorsHandler } from '../lab/handlers';
 import { openLabOperations } from '../operations/lab';
 import { optBool } from './params';
+import { copyHandler } from '../copy/handler';
+import { inspectHandler } from '../lab/inspect';
 
 /** lab-init for New-ResyncLab: creates the lab and, with `start`, starts its DXA like a running DSS. */
 const labInitAndStart: CommandHandler = async (params, ctx) => {
@@ -25,6 +27,8 @@ const labInitAndStart: CommandHandler = async (params, ctx) => {
 export const HANDLERS: Readonly<Record<string, CommandHandler>> = {
   new: newHandler,
   recover: recoverHandler,
+  copy: copyHandler,
+  inspect: inspectHandler,
   'lab-init': labInitAndStart,
   'lab-requestors': labRequestorsHandler,
 };

@@ -27,6 +27,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
   const lines = rl[Symbol.asyncIterator]();
   let exitCode: number = EXIT.ok;
   let ended = false;
+  let nonTerminatingFailures = 0;
   try {
     const first = await lines.next();
     if (first.done) throw new ResyncError('ProtocolError', 'No request arrived on stdin.');
@@ -49,7 +50,6 @@ export async function serve(opts: ServeOptions): Promise<number> {
       }
       if (!ended) controller.abort(new Error('the caller closed the connection (stdin)'));
     })();
-    let nonTerminatingFailures = 0;
     await handler(req.params, {
       reporter: out,
       signal: controller.signal,
@@ -63,7 +63,10 @@ export async function serve(opts: ServeOptions): Promise<number> {
     exitCode = nonTerminatingFailures ? EXIT.failedRolledBack : EXIT.ok;
   } catch (e) {
     const err = toResyncError(e);
-    out.error(err, true);
+    // A handler that reported each failure on its own result (copy: one per destination) ends with
+    // an aggregate error listing them in details.failed; those were already relayed, so only the
+    // exit code carries it.
+    if (!(nonTerminatingFailures > 0 && Array.isArray(err.details.failed))) out.error(err, true);
     exitCode = err.exitCode;
   } finally {
     ended = true;

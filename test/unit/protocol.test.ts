@@ -96,3 +96,17 @@ describe('protocol (docs/PROTOCOL.md)', () => {
     expect(rows.size).toBe(Object.keys(ERRORS).length);
   });
 });
+
+describe('per-item failures', () => {
+  it('are relayed on their results; the aggregate error only sets the exit code', async () => {
+    const handler: CommandHandler = async (_p, ctx) => {
+      ctx.emitResult('ResyncGlb.CopyResult', { Destination: '/a', Status: 'Copied', Error: null });
+      ctx.emitResult('ResyncGlb.CopyResult', { Destination: '/b', Status: 'Failed', Error: { Id: 'DiskFull', Category: 'WriteError', Message: 'full' } });
+      throw new ResyncError('DiskFull', 'full', { failed: [{ Destination: '/b', Id: 'DiskFull' }] });
+    };
+    const { code, events } = await exchange([JSON.stringify({ protocol: 1, command: 'copy' })], { copy: handler });
+    expect(code).toBe(1);
+    expect(events.filter((e) => e.event === 'result')).toHaveLength(2);
+    expect(events.some((e) => e.event === 'error')).toBe(false);
+  });
+});
