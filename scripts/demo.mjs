@@ -40,5 +40,6 @@ line('Service', result.ServiceStatus);
 line('Backup', result.BackupPath);
 line('Duration', `${result.Duration.toFixed(2)} s`);
 for (const c of Array.isArray(copies) ? copies : [copies]) {
-  process.stdout.write(`\nDelivered to ${c.Destination} (verified: ${c.Verified})\n  next step: ${c.NextStep}\n`);
+  process.stdout.write(`\nDelivered to ${c.Destination} (verified: ${c.Verified})\n  next step at that postoffice:\n    ${String(c.NextStep).split('\n').join('\n    ')}\n`);
 }
+process.stdout.write(`\nThe lab DXA keeps running like a service; stop it with: node ${bundle} lab stop ${lab}\n`);
