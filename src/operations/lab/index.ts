@@ -238,7 +238,8 @@ class LabOperations implements DssOperations {
     };
     add(dxadata);
     const labFiles = new Set([basename(this.paths.registry), basename(this.paths.service)]);
-    if (resolve(dxadata) !== this.root) add(this.root, (n) => labFiles.has(n) || n.startsWith('registry.json') || n.startsWith('service.json'));
+    // registry.json and service.json are replaced by rename, so the folder is watched, not the files.
+    if (resolve(dxadata) !== this.root) add(this.root, (n) => labFiles.has(n));
     const handle: Unwatch = {
       close: () => {
         if (closed) return;
