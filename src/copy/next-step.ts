@@ -52,7 +52,9 @@ export function postofficeOf(glbFolder: string): string | null {
   const po = api.dirname(maildata);
   if (po === maildata) return null;
   // A drive root (M:\) is given to -d as the drive (M:), as in Q96060's -dM: default.
-  if (api === win32 && /^[A-Za-z]:\\?$/.test(po)) return po.slice(0, 2);
+  if (api === win32 && /^[A-Za-z]:[\\/]?$/.test(po)) return po.slice(0, 2);
+  // A UNC share root (\\server\share\) is given without its trailing separator.
+  if (api === win32 && po.startsWith('\\\\')) return po.replace(/[\\/]+$/, '');
   return trimTrailing(po, api);
 }
 
