@@ -1,0 +1,124 @@
+<#
+.SYNOPSIS
+    Opens the connection to a DSS that the other ResyncGlb scripts in this process use, once per
+    run: a PSSession (Remoting), an authenticated SMB connection to the administrative share (Rpc
+    with a credential), or nothing (Local).
+
+.DESCRIPTION
+    Called by ResyncGlb's Windows operations first in each PowerShell child process. The state is
+    kept in $global:ResyncGlbDss (the child serves one run and is disposed with it).
+
+    Credentials: the request carries only the user name. When "secret" is "stdin", the password
+    arrives on the next line of this process's standard input ("#" + base64 of its UTF-8 bytes),
+    read by Read-DssSecretLine, so it is never part of any command text, argument, environment
+    variable, file or log. It becomes a PSCredential at once; the plain text is cleared. The
+    credential is handed to New-PSSession (Remoting) or New-PSDrive for \\computer\ADMIN$ (Rpc:
+    Windows reuses that authenticated connection for the remote registry and service control
+    pipes of the same computer), then dropped; neither keeps it beyond the session.
+
+    Errors: HostUnreachable (no answer, WinRM not listening, name not found), AccessDenied
+    (credentials refused, not an administrator), else OperationFailed.
+
+.PARAMETER RequestBase64
+    Base64 of UTF-8 JSON:
+    { "transport": "Local|Remoting|Rpc", "computerName": "DSS01", "userName": null | "DOMAIN\\user",
+      "secret": null | "stdin", "connectTimeoutMs": 30000,
+      "probe": { "hive": "HKEY_LOCAL_MACHINE", "subKey": "SYSTEM\\...\\MSExchangeDX" } }
+
+.OUTPUTS
+    One line of JSON; data is { transport, computerName, psVersion }.
+
+.EXAMPLE
+    & .\Initialize-DssSession.ps1 -RequestBase64 $b64
+    Prints {"ok":true,"data":{"transport":"Remoting","computerName":"DSS01","psVersion":"2.0"}}.
+#>
+param([Parameter(Mandatory=$true)][string]$RequestBase64)
+Set-StrictMode -Version 2
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$here = Split-Path -Parent $MyInvocation.MyCommand.Path
+try {
+    . (Join-Path $here '_Common.ps1')
+    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
+    $transport = Get-DssRequestField -Request $request -Name 'transport'
+    $computer = [string]$request['computerName']
+
+    $credential = $null
+    if ([string]$request['secret'] -eq 'stdin') {
+        # Read the line first, whatever happens next, so it is never left for the REPL to parse.
+        $line = Read-DssSecretLine
+        $credential = ConvertTo-DssCredential -UserName (Get-DssRequestField -Request $request -Name 'userName') -SecretLine $line
+        $line = $null
+    }
+
+    # A previous state in this process (a rebuilt run) is closed first.
+    $old = Get-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
+    if ($null -ne $old -and $old.Value -is [hashtable]) {
+        if ($null -ne $old.Value['Session']) { try { Remove-PSSession -Session $old.Value['Session'] -ErrorAction SilentlyContinue } catch { } }
+        if ($old.Value['Drive']) { try { Remove-PSDrive -Name $old.Value['Drive'] -Scope Global -Force -ErrorAction SilentlyContinue } catch { } }
+        Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
+    }
+
+    if ($transport -eq 'Local') {
+        $global:ResyncGlbDss = @{ Transport = 'Local'; ComputerName = [Environment]::MachineName }
+        Write-DssResult -Result @{ ok = $true; data = @{ transport = 'Local'; computerName = [Environment]::MachineName; psVersion = [string]$PSVersionTable.PSVersion } }
+        return
+    }
+
+    if (-not $computer) { throw (New-DssException -Id 'Usage' -Message ('The ' + $transport + ' transport needs a computer name.')) }
+    $timeout = 30000
+    if ($null -ne $request['connectTimeoutMs']) { $timeout = [int]$request['connectTimeoutMs'] }
+
+    if ($transport -eq 'Remoting') {
+        $option = New-PSSessionOption -OpenTimeout $timeout -OperationTimeout 1800000 -CancelTimeout 10000
+        $params = @{ ComputerName = $computer; SessionOption = $option; ErrorAction = 'Stop' }
+        if ($null -ne $credential) { $params['Credential'] = $credential }
+        try {
+            $session = New-PSSession @params
+        } catch {
+            Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Connect -Target $computer)
+            return
+        }
+        $credential = $null
+        $params = $null
+        try {
+            $info = Invoke-Command -Session $session -ErrorAction Stop -ScriptBlock {
+                return @{ psVersion = [string]$PSVersionTable.PSVersion; computerName = [string][Environment]::MachineName }
+            }
+        } catch {
+            try { Remove-PSSession -Session $session -ErrorAction SilentlyContinue } catch { }
+            Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Connect -Target $computer)
+            return
+        }
+        $global:ResyncGlbDss = @{ Transport = 'Remoting'; ComputerName = $computer; Session = $session }
+        Write-DssResult -Result @{ ok = $true; data = @{ transport = 'Remoting'; computerName = $computer; remoteName = [string]$info['computerName']; psVersion = [string]$info['psVersion'] } }
+        return
+    }
+
+    if ($transport -eq 'Rpc') {
+        $drive = $null
+        try {
+            if ($null -ne $credential) {
+                $drive = 'ResyncGlbDss'
+                $null = New-PSDrive -Name $drive -PSProvider FileSystem -Root ('\\' + $computer + '\ADMIN$') -Credential $credential -Scope Global -ErrorAction Stop
+                $credential = $null
+            }
+            $base = Open-DssRemoteBaseKey -Hive (Get-DssRequestField -Request $request -Name 'probe.hive') -ComputerName $computer
+            $base.Close()
+        } catch {
+            if ($drive) { try { Remove-PSDrive -Name $drive -Scope Global -Force -ErrorAction SilentlyContinue } catch { } }
+            Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Connect -Target $computer)
+            return
+        }
+        $global:ResyncGlbDss = @{ Transport = 'Rpc'; ComputerName = $computer; Drive = $drive }
+        Write-DssResult -Result @{ ok = $true; data = @{ transport = 'Rpc'; computerName = $computer; psVersion = $null } }
+        return
+    }
+    throw (New-DssException -Id 'Usage' -Message ('Unknown transport ' + $transport + '; use Local, Remoting or Rpc.'))
+} catch {
+    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
+        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Connect)
+    } else {
+        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
+    }
+}

@@ -1,0 +1,72 @@
+<#
+.SYNOPSIS
+    Removes ResyncConnectionRDNs from the MSExchangeDX service key of a DSS; does nothing when the
+    value (or the key) is absent.
+
+.DESCRIPTION
+    Called by ResyncGlb's Windows operations with one argument, base64 of a UTF-8 JSON request; key
+    and value names come from the request (src/operations/dss-contract.json). Uses
+    Remove-ItemProperty (Local, Remoting) or RegistryKey.DeleteValue (Rpc). Used by the rollback
+    and when the DXA left the value in place (domain.md, failure mode 3).
+
+.PARAMETER RequestBase64
+    Base64 of UTF-8 JSON:
+    { "transport": "...", "computerName": "...",
+      "key": { "hive": "...", "subKey": "...", "psPath": "..." }, "value": { "name": "..." } }
+
+.OUTPUTS
+    One line of JSON; data is { removed: true|false }.
+
+.EXAMPLE
+    & .\Remove-ResyncValue.ps1 -RequestBase64 $b64
+    Prints {"ok":true,"data":{"removed":true}}.
+#>
+param([Parameter(Mandatory=$true)][string]$RequestBase64)
+Set-StrictMode -Version 2
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$here = Split-Path -Parent $MyInvocation.MyCommand.Path
+try {
+    . (Join-Path $here '_Common.ps1')
+    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
+    $valueName = Get-DssRequestField -Request $request -Name 'value.name'
+
+    if ([string]$request['transport'] -eq 'Rpc') {
+        $base = Open-DssRemoteBaseKey -Hive (Get-DssRequestField -Request $request -Name 'key.hive') -ComputerName (Get-DssRequestField -Request $request -Name 'computerName')
+        try {
+            $key = $base.OpenSubKey((Get-DssRequestField -Request $request -Name 'key.subKey'), $true)
+            $removed = $false
+            if ($null -ne $key) {
+                try {
+                    foreach ($n in @($key.GetValueNames())) { if ([string]::Equals([string]$n, $valueName, [StringComparison]::OrdinalIgnoreCase)) { $removed = $true } }
+                    if ($removed) { $key.DeleteValue($valueName, $false) }
+                } finally {
+                    $key.Close()
+                }
+            }
+            Write-DssResult -Result @{ ok = $true; data = @{ removed = $removed } }
+        } finally {
+            $base.Close()
+        }
+        return
+    }
+
+    # PowerShell 2.0 only below: under Remoting this runs on the DSS.
+    $core = {
+        param([string]$KeyPath, [string]$ValueName)
+        $ErrorActionPreference = 'Stop'
+        if (-not (Test-Path -LiteralPath $KeyPath)) { return @{ ok = $true; data = @{ removed = $false } } }
+        $props = Get-ItemProperty -LiteralPath $KeyPath
+        if ($null -eq $props -or $null -eq $props.PSObject.Properties[$ValueName]) { return @{ ok = $true; data = @{ removed = $false } } }
+        Remove-ItemProperty -LiteralPath $KeyPath -Name $ValueName
+        return @{ ok = $true; data = @{ removed = $true } }
+    }
+    $result = Invoke-DssCore -Request $request -Core $core -ArgumentList @((Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName)
+    Write-DssResult -Result $result
+} catch {
+    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
+        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Run)
+    } else {
+        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
+    }
+}
