@@ -23,6 +23,7 @@ namespace PsEngineHost
     /// [PsEngineHost.HostState]::Prompts                 # string[]: "caption | message" of every prompt shown
     /// [PsEngineHost.HostState]::HostLines               # string[]: every line written through the host UI
     /// [PsEngineHost.HostState]::PendingAnswers          # int: answers not used yet
+    /// [PsEngineHost.HostState]::ProgressRecords         # ProgressRecord[]: progress of the script since Reset
     /// </code>
     /// A prompt with no answer queued fails with a PromptingException, as a non-interactive pwsh would.
     /// </summary>
@@ -33,6 +34,7 @@ namespace PsEngineHost
         private static readonly List<string> WhatIf = new();
         private static readonly List<string> PromptLog = new();
         private static readonly List<string> Lines = new();
+        private static readonly List<ProgressRecord> Progress = new();
 
         /// <summary>When false, host UI text is captured but not echoed to stdout.</summary>
         public static bool Echo { get; set; } = true;
@@ -45,6 +47,8 @@ namespace PsEngineHost
 
         public static int PendingAnswers { get { lock (Gate) { return AnswerQueue.Count; } } }
 
+        public static ProgressRecord[] ProgressRecords { get { lock (Gate) { return Progress.ToArray(); } } }
+
         public static void Reset()
         {
             lock (Gate)
@@ -53,6 +57,15 @@ namespace PsEngineHost
                 WhatIf.Clear();
                 PromptLog.Clear();
                 Lines.Clear();
+                Progress.Clear();
+            }
+        }
+
+        internal static void RecordProgress(ProgressRecord record)
+        {
+            lock (Gate)
+            {
+                Progress.Add(record);
             }
         }
 

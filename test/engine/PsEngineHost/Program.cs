@@ -15,6 +15,7 @@
 // legitimately uses get faithful stand-ins in StandIns.cs, and the custom host (EngineHost.cs) captures the
 // WhatIf text and answers confirmation prompts from a scripted queue ([PsEngineHost.HostState]).
 using System;
+using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.IO;
 using System.Management.Automation;
@@ -74,13 +75,15 @@ namespace PsEngineHost
             ps.Streams.Verbose.DataAdded += (s, e) => Out.Line("VERBOSE: " + ps.Streams.Verbose[e.Index].Message);
             ps.Streams.Debug.DataAdded += (s, e) => Out.Line("DEBUG: " + ps.Streams.Debug[e.Index].Message);
             ps.Streams.Information.DataAdded += (s, e) => Out.Line("INFO: " + ps.Streams.Information[e.Index].MessageData);
-            ps.Streams.Progress.DataAdded += (s, e) => Out.Line("PROGRESS: " + DescribeProgress(ps.Streams.Progress[e.Index]));
+            ps.Streams.Progress.DataAdded += (s, e) =>
+            {
+                ProgressRecord record = ps.Streams.Progress[e.Index];
+                HostState.RecordProgress(record);
+                Out.Line("PROGRESS: " + DescribeProgress(record));
+            };
 
             ps.AddCommand(scriptPath);
-            foreach (string a in scriptArgs)
-            {
-                ps.AddArgument(a);
-            }
+            AddScriptArguments(ps, runspace, scriptPath, scriptArgs);
 
             try
             {
@@ -104,6 +107,92 @@ namespace PsEngineHost
             }
 
             return host.ExitCode ?? 0;
+        }
+
+        /// <summary>
+        /// Binds command-line arguments as pwsh -File would: "-Name value" or "-Name:value" for a parameter of the
+        /// script, "-Switch" for a switch parameter (unique prefixes allowed), anything else positionally.
+        /// </summary>
+        private static void AddScriptArguments(PowerShell ps, Runspace runspace, string scriptPath, string[] args)
+        {
+            var parameters = new Dictionary<string, ParameterMetadata>(StringComparer.OrdinalIgnoreCase);
+            using (PowerShell probe = PowerShell.Create())
+            {
+                probe.Runspace = runspace;
+                Collection<PSObject> found = probe.AddCommand("Get-Command").AddParameter("Name", scriptPath).Invoke();
+                if (found.Count == 1 && found[0].BaseObject is ExternalScriptInfo info)
+                {
+                    foreach (KeyValuePair<string, ParameterMetadata> p in info.Parameters)
+                    {
+                        parameters[p.Key] = p.Value;
+                    }
+                }
+            }
+
+            for (int i = 0; i < args.Length; i++)
+            {
+                string a = args[i];
+                if (a.Length < 2 || a[0] != '-' || char.IsDigit(a[1]))
+                {
+                    ps.AddArgument(a);
+                    continue;
+                }
+
+                string name = a[1..];
+                string? inlineValue = null;
+                int colon = name.IndexOf(':', StringComparison.Ordinal);
+                if (colon >= 0)
+                {
+                    inlineValue = name[(colon + 1)..];
+                    name = name[..colon];
+                }
+
+                ParameterMetadata? meta = Lookup(parameters, name);
+                if (meta == null)
+                {
+                    ps.AddArgument(a);
+                }
+                else if (meta.SwitchParameter)
+                {
+                    ps.AddParameter(meta.Name, inlineValue == null || LanguagePrimitives.ConvertTo<bool>(inlineValue.Trim('$')));
+                }
+                else if (inlineValue != null)
+                {
+                    ps.AddParameter(meta.Name, inlineValue);
+                }
+                else if (i + 1 < args.Length)
+                {
+                    ps.AddParameter(meta.Name, args[++i]);
+                }
+                else
+                {
+                    throw new ArgumentException($"Parameter -{meta.Name} of {scriptPath} needs a value.");
+                }
+            }
+        }
+
+        private static ParameterMetadata? Lookup(Dictionary<string, ParameterMetadata> parameters, string name)
+        {
+            if (parameters.TryGetValue(name, out ParameterMetadata? exact))
+            {
+                return exact;
+            }
+
+            ParameterMetadata? match = null;
+            foreach (KeyValuePair<string, ParameterMetadata> p in parameters)
+            {
+                if (p.Key.StartsWith(name, StringComparison.OrdinalIgnoreCase))
+                {
+                    if (match != null)
+                    {
+                        return null; // ambiguous: let the binder report it
+                    }
+
+                    match = p.Value;
+                }
+            }
+
+            return match;
         }
 
         private static string Render(PSObject? o)
