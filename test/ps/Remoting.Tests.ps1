@@ -1,0 +1,155 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# ResyncGlb over real PowerShell remoting: a private sshd on 127.0.0.1 (test/ps/SshFixture.psm1,
+# engineering-notes.md §F/§F.1), a PSSession to this same pwsh, a lab DSS with a real DXA process.
+# Skipped, with the reason, where sshd/ssh/ssh-keygen/ssh-keyscan is missing; never faked.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'SshFixture.psm1') -Force
+    $root = Get-TestRoot
+    $manifest = Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1'
+    # The client side needs the module too: its format views are what format deserialized results.
+    Import-Module $manifest -Force
+
+    $skipReason = Get-SshFixtureSkipReason
+    $fixture = $null
+    $session = $null
+    $lab = $null
+    if ($skipReason) {
+        Write-Warning "Remoting tests skipped: $skipReason"
+    }
+    else {
+        $node = $env:RESYNCGLB_NODE
+        if (-not $node) { $node = @(Get-Command -Name node -CommandType Application -ErrorAction Stop)[0].Path }
+        # sshd gives the subsystem almost no environment: name node for the remote module explicitly.
+        $fixture = Start-SshFixture -Environment @{ RESYNCGLB_NODE = $node }
+        $session = New-SshFixtureSession -Fixture $fixture
+        $lab = New-TestLab -Requestor PO1, PO2 -StartMs 150
+    }
+}
+
+AfterAll {
+    if ($session) { Remove-PSSession -Session $session -ErrorAction SilentlyContinue }
+    if ($lab) { Remove-TestLab -Path $lab }
+    Stop-SshFixture -Fixture $fixture
+}
+
+Describe 'ResyncGlb over SSH remoting (loopback)' -Tag 'Remoting' {
+    BeforeEach {
+        if ($skipReason) { Set-ItResult -Skipped -Because $skipReason }
+    }
+
+    It 'the session reaches this pwsh over SSH as the current user, with ResyncGlb importable there' {
+        $session.Transport | Should -Be 'SSH'
+        $session.State | Should -Be 'Opened'
+        $remote = Invoke-Command -Session $session -ErrorAction Stop -ArgumentList $manifest -ScriptBlock {
+            param($manifestPath)
+            $module = Import-Module $manifestPath -PassThru -ErrorAction Stop
+            [pscustomobject]@{ User = [Environment]::UserName; Commands = @($module.ExportedFunctions.Keys | Sort-Object) }
+        }
+        $remote.User | Should -Be ([Environment]::UserName)
+        $remote.Commands | Should -Be @((Get-Module ResyncGlb).ExportedFunctions.Keys | Sort-Object)
+    }
+
+    It 'New-ResyncGlb in the session returns a deserialized ResyncGlb.Result that the format view still shows' {
+        $r = Invoke-Command -Session $session -ErrorAction Stop -ArgumentList $manifest, $lab -ScriptBlock {
+            param($manifestPath, $labPath)
+            Import-Module $manifestPath -ErrorAction Stop
+            New-ResyncGlb -LabPath $labPath -Requestor PO1 -Force
+        }
+        @($r).Count | Should -Be 1
+        $r.PSComputerName | Should -Be '127.0.0.1'
+        $r.PSObject.TypeNames[0] | Should -Be 'Deserialized.ResyncGlb.Result'
+        $r.Sha256 | Should -Match '^[0-9A-F]{64}$'
+        $r.Sha256 | Should -BeExactly (Get-FileHash -LiteralPath $r.Path -Algorithm SHA256).Hash
+        $r.Length | Should -Be (Get-Item -LiteralPath $r.Path).Length
+        $r.ValueRemoved | Should -BeTrue
+        Get-TestLabValue -Path $lab | Should -BeNullOrEmpty
+
+        # The table view (ResyncGlb.Format.ps1xml) lists Deserialized.ResyncGlb.Result: its labels are
+        # the header, and its script column shortens the hash, which default formatting would not.
+        $table = $r | Format-Table | Out-String
+        $table | Should -Match 'ComputerName\s+Requestor\s+Length\s+Sha256\s+ServiceStatus\s+Duration'
+        $table | Should -Match ([regex]::Escape($r.Sha256.Substring(0, 16) + '...'))
+        $table | Should -Not -Match $r.Sha256
+    }
+
+    It 'a remote failure keeps its ErrorId (ResyncGlb.InvalidRequestor) with -ErrorAction Stop' {
+        $before = Get-TestLabSnapshot -Path $lab
+        $err = $null
+        try {
+            Invoke-Command -Session $session -ErrorAction Stop -ArgumentList $manifest, $lab -ScriptBlock {
+                param($manifestPath, $labPath)
+                Import-Module $manifestPath -ErrorAction Stop
+                New-ResyncGlb -LabPath $labPath -Requestor '' -Force
+            }
+        }
+        catch {
+            $err = $_
+        }
+        $err | Should -Not -BeNullOrEmpty -Because 'the remote New-ResyncGlb must fail'
+        $err.FullyQualifiedErrorId | Should -BeLike 'ResyncGlb.InvalidRequestor,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Get-TestLabSnapshot -Path $lab | Should -BeExactly $before -Because 'a refused name changes nothing'
+    }
+
+    It 'Copy-ResyncToRequestor -ToSession delivers RESYNC.GLB with a matching hash and keeps the old one' {
+        $source = Invoke-Command -Session $session -ErrorAction Stop -ArgumentList $manifest, $lab -ScriptBlock {
+            param($manifestPath, $labPath)
+            Import-Module $manifestPath -ErrorAction Stop
+            New-ResyncGlb -LabPath $labPath -Requestor PO1, PO2 -Force
+        }
+        $glb = Join-Path $lab 'postoffices/PO2/MAILDATA/GLB'
+        Test-Path -LiteralPath $glb -PathType Container | Should -BeTrue
+        $old = Join-Path $glb 'RESYNC.GLB'
+        [System.IO.File]::WriteAllText($old, 'an earlier RESYNC.GLB that must be kept')
+        $oldHash = (Get-FileHash -LiteralPath $old -Algorithm SHA256).Hash
+
+        $result = Copy-ResyncToRequestor -Path $source.Path -Sha256 $source.Sha256 -Destination $glb -ToSession $session -Force -ErrorAction Stop
+        @($result).Count | Should -Be 1
+        $result.PSObject.TypeNames[0] | Should -Be 'ResyncGlb.CopyResult'
+        $result.Status | Should -Be 'Copied'
+        $result.Verified | Should -BeTrue
+        $result.Error | Should -BeNullOrEmpty
+        $result.Sha256 | Should -BeExactly $source.Sha256
+        $result.Destination | Should -Be "127.0.0.1:$old"
+        (Get-FileHash -LiteralPath $old -Algorithm SHA256).Hash | Should -BeExactly $source.Sha256
+
+        $result.BackupPath | Should -Not -BeNullOrEmpty
+        [System.IO.Path]::GetFileName($result.BackupPath) | Should -Match '^RESYNC\.\d{8}T\d{9}Z\.GLB$'
+        (Get-FileHash -LiteralPath $result.BackupPath -Algorithm SHA256).Hash | Should -BeExactly $oldHash
+        @(Get-ChildItem -LiteralPath $glb -Force -Filter '.RESYNC.GLB.tmp-*').Count | Should -Be 0 -Because 'no temporary copy is left behind'
+        $result.NextStep | Should -Match 'import admin -p<password> -q -y -d'
+    }
+
+    It 'Copy-ResyncToRequestor -ToSession refuses a source that no longer matches its Sha256 and copies nothing' {
+        $glb = Join-Path $lab 'postoffices/PO1/MAILDATA/GLB'
+        $source = Join-Path $lab 'changed.glb'
+        [System.IO.File]::WriteAllText($source, 'not the file the hash came from')
+        $before = @(Get-ChildItem -LiteralPath $glb -Force).Name
+        $errors = $null
+        $result = Copy-ResyncToRequestor -Path $source -Sha256 ('0' * 64) -Destination $glb -ToSession $session -Force -ErrorAction SilentlyContinue -ErrorVariable errors
+        $result.Status | Should -Be 'Failed'
+        $result.Error.Id | Should -Be 'SourceChanged'
+        @($errors).Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ResyncGlb.SourceChanged,*'
+        @(Get-ChildItem -LiteralPath $glb -Force).Name | Should -Be $before
+    }
+
+    It 'Copy-Item -FromSession brings a file written by the remote side back byte for byte' {
+        $remoteFile = Join-Path $lab 'from-remote.bin'
+        $remoteHash = Invoke-Command -Session $session -ErrorAction Stop -ArgumentList $remoteFile -ScriptBlock {
+            param($path)
+            $bytes = [byte[]]::new(200000)
+            [System.Random]::new(1729).NextBytes($bytes)
+            [System.IO.File]::WriteAllBytes($path, $bytes)
+            (Get-FileHash -LiteralPath $path -Algorithm SHA256).Hash
+        }
+        $localDir = Join-Path $TestDrive 'from-session'
+        $null = New-Item -ItemType Directory -Path $localDir -Force
+        Copy-Item -FromSession $session -LiteralPath $remoteFile -Destination $localDir -ErrorAction Stop
+        $copy = Join-Path $localDir 'from-remote.bin'
+        (Get-Item -LiteralPath $copy).Length | Should -Be 200000
+        (Get-FileHash -LiteralPath $copy -Algorithm SHA256).Hash | Should -BeExactly $remoteHash
+    }
+}
