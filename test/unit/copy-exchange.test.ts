@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { hostname } from 'node:os';
 import type { DssOperations, FileInfo, ServiceInfo, ServiceStatus, Unwatch } from '../../src/operations/operations';
 import { createCopyHandler } from '../../src/copy/handler';
 import { CONTRACT } from '../../src/operations/contract';
@@ -202,6 +203,18 @@ describe('copy to an Exchange requestor', () => {
     const before = snapshot(root);
     const { error } = await runHandler(handler, { path: source, requestorType: 'Exchange', restartService: true, labPath: lab });
     expect(error?.id).toBe('OperationFailed');
+    expect(ops.calls.filter((c) => c !== 'busy?')).toEqual([]);
+    expect(snapshot(root)).toEqual(before);
+  });
+
+  it('refuses (Busy) while another run holds the server, before writing anything', async () => {
+    const { root, lab, source, ops, handler } = setup();
+    mkdirSync(join(lab, '.resyncglb'), { recursive: true });
+    const holder = { runId: 'r-1', pid: process.pid, host: hostname(), user: 'someone', since: '2026-01-01T00:00:00Z', computerName: 'EXREQ', state: null };
+    writeFileSync(join(lab, '.resyncglb', 'run.lock'), JSON.stringify(holder));
+    const before = snapshot(root);
+    const { error } = await runHandler(handler, { path: source, requestorType: 'Exchange', restartService: true, labPath: lab });
+    expect(error?.id).toBe('Busy');
     expect(ops.calls.filter((c) => c !== 'busy?')).toEqual([]);
     expect(snapshot(root)).toEqual(before);
   });
