@@ -157,9 +157,30 @@ function Get-PowerShellFile {
     $picked.ToArray()
 }
 
+$script:NodeIndex = [System.Collections.Generic.Dictionary[object, hashtable]]::new([System.Collections.Generic.ReferenceEqualityComparer]::Instance)
+
 function Find-Ast {
-    param($Ast, [scriptblock] $Predicate)
-    @($Ast.FindAll($Predicate, $true))
+    <#
+    The nodes under $Ast (itself included) whose class is one of $Type (exact class names, e.g. 'CommandAst'),
+    filtered by $Where. One walk per AST, indexed by class: a script-block predicate per node per rule is slow.
+    #>
+    param($Ast, [string[]] $Type, [scriptblock] $Where)
+    if (-not $script:NodeIndex.ContainsKey($Ast)) {
+        $index = @{}
+        foreach ($n in $Ast.FindAll({ $true }, $true)) {
+            $k = $n.GetType().Name
+            if (-not $index.ContainsKey($k)) { $index[$k] = [System.Collections.Generic.List[object]]::new() }
+            $index[$k].Add($n)
+        }
+        $script:NodeIndex[$Ast] = $index
+    }
+    $index = $script:NodeIndex[$Ast]
+    foreach ($t in $Type) {
+        if (-not $index.ContainsKey($t)) { continue }
+        foreach ($n in $index[$t]) {
+            if ($null -eq $Where -or (& $Where $n)) { $n }
+        }
+    }
 }
 
 function New-Finding {
@@ -180,7 +201,7 @@ function Format-Finding {
 function Get-CommandCall {
     <# Command invocations in $Ast whose (alias-resolved, module-unqualified) name is one of $Name. #>
     param($Ast, [string[]] $Name)
-    foreach ($cmd in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.CommandAst] })) {
+    foreach ($cmd in (Find-Ast $Ast 'CommandAst')) {
         $resolved = Resolve-CommandName $cmd
         if ($resolved -and ($Name -contains $resolved)) { $cmd }
     }
@@ -213,7 +234,7 @@ function Test-ParameterUsed {
 function Get-TypeNameUse {
     <# [type] literals and casts/constraints in $Ast whose type name is one of $Name. #>
     param($Ast, [string[]] $Name)
-    foreach ($node in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.TypeConstraintAst] -or $n -is [System.Management.Automation.Language.TypeExpressionAst] })) {
+    foreach ($node in (Find-Ast $Ast 'TypeConstraintAst', 'TypeExpressionAst')) {
         $tn = $node.TypeName
         if ($tn -and ($Name -contains $tn.Name -or $Name -contains $tn.FullName)) { $node }
     }
@@ -274,9 +295,8 @@ function Test-NamedArgumentTrue {
 
 function Get-ShouldProcessCall {
     param($Ast)
-    Find-Ast $Ast {
+    Find-Ast $Ast 'InvokeMemberExpressionAst' {
         param($n)
-        $n -is [System.Management.Automation.Language.InvokeMemberExpressionAst] -and
         $n.Member -is [System.Management.Automation.Language.StringConstantExpressionAst] -and
         $n.Member.Value -in @('ShouldProcess', 'ShouldContinue')
     }
@@ -337,7 +357,7 @@ $Rules = @(
         Summary = 'parameters named *Password*, *Passphrase* or *Credential* are not [string]/[string[]]/untyped'
         Bad = @('bad/plaintext-password.ps1'); Good = @('good/security.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($p in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.ParameterAst] })) {
+            foreach ($p in (Find-Ast $Ast 'ParameterAst')) {
                 $name = $p.Name.VariablePath.UserPath
                 if ($name -notmatch 'Password|Passphrase|Credential') { continue }
                 if ($p.StaticType -in @([string], [string[]], [object])) {
@@ -351,7 +371,7 @@ $Rules = @(
         Summary = 'parameters named *Credential are [PSCredential]'
         Bad = @('bad/credential-not-pscredential.ps1'); Good = @('good/security.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($p in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.ParameterAst] })) {
+            foreach ($p in (Find-Ast $Ast 'ParameterAst')) {
                 $name = $p.Name.VariablePath.UserPath
                 if ($name -notlike '*Credential') { continue }
                 if ($p.StaticType -ne [System.Management.Automation.PSCredential]) {
@@ -367,7 +387,7 @@ $Rules = @(
         Summary = 'no ternary `a ? b : c` (7.0)'
         Bad = @('bad/uses-ternary.ps1'); Good = @('good/module-syntax.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($n in (Find-Ast $Ast { param($n) $n.GetType().Name -eq 'TernaryExpressionAst' })) { New-Finding $n 'ternary operator (PowerShell 7.0)' }
+            foreach ($n in (Find-Ast $Ast 'TernaryExpressionAst')) { New-Finding $n 'ternary operator (PowerShell 7.0)' }
         }
     }
     [pscustomobject]@{
@@ -375,7 +395,7 @@ $Rules = @(
         Summary = 'no pipeline chains `&&` / `||` (7.0)'
         Bad = @('bad/uses-pipeline-chain.ps1'); Good = @('good/module-syntax.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($n in (Find-Ast $Ast { param($n) $n.GetType().Name -eq 'PipelineChainAst' })) { New-Finding $n 'pipeline chain operator && or || (PowerShell 7.0)' }
+            foreach ($n in (Find-Ast $Ast 'PipelineChainAst')) { New-Finding $n 'pipeline chain operator && or || (PowerShell 7.0)' }
         }
     }
     [pscustomobject]@{
@@ -383,10 +403,10 @@ $Rules = @(
         Summary = 'no `??` / `??=` (7.0)'
         Bad = @('bad/uses-null-coalescing.ps1'); Good = @('good/module-syntax.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($n in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.BinaryExpressionAst] -and [string]$n.Operator -eq 'QuestionQuestion' })) {
+            foreach ($n in (Find-Ast $Ast 'BinaryExpressionAst' { param($n) [string]$n.Operator -eq 'QuestionQuestion' })) {
                 New-Finding $n 'null-coalescing operator ?? (PowerShell 7.0)'
             }
-            foreach ($n in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.AssignmentStatementAst] -and [string]$n.Operator -eq 'QuestionQuestionEquals' })) {
+            foreach ($n in (Find-Ast $Ast 'AssignmentStatementAst' { param($n) [string]$n.Operator -eq 'QuestionQuestionEquals' })) {
                 New-Finding $n 'null-coalescing assignment ??= (PowerShell 7.0)'
             }
         }
@@ -396,7 +416,7 @@ $Rules = @(
         Summary = 'no null-conditional member access `?.` / `?[]` (7.1)'
         Bad = @('bad/uses-null-conditional.ps1'); Good = @('good/module-syntax.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($n in (Find-Ast $Ast { param($n) ($n -is [System.Management.Automation.Language.MemberExpressionAst] -or $n -is [System.Management.Automation.Language.IndexExpressionAst]) -and $n.NullConditional })) {
+            foreach ($n in (Find-Ast $Ast 'MemberExpressionAst', 'InvokeMemberExpressionAst', 'IndexExpressionAst' { param($n) $n.NullConditional })) {
                 New-Finding $n 'null-conditional access ?. or ?[] (PowerShell 7.1)'
             }
         }
@@ -406,7 +426,7 @@ $Rules = @(
         Summary = 'no `clean {}` block (7.3)'
         Bad = @('bad/uses-clean-block.ps1'); Good = @('good/module-syntax.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($n in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.ScriptBlockAst] -and $null -ne $n.CleanBlock })) {
+            foreach ($n in (Find-Ast $Ast 'ScriptBlockAst' { param($n) $null -ne $n.CleanBlock })) {
                 New-Finding $n.CleanBlock 'clean block (PowerShell 7.3)'
             }
         }
@@ -416,7 +436,7 @@ $Rules = @(
         Summary = 'no background operator `cmd &` (6.0)'
         Bad = @('bad/uses-background-operator.ps1'); Good = @('good/module-syntax.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($n in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.PipelineAst] -and $n.Background })) {
+            foreach ($n in (Find-Ast $Ast 'PipelineAst' { param($n) $n.Background })) {
                 New-Finding $n 'background operator & (PowerShell 6.0)'
             }
         }
@@ -470,7 +490,7 @@ $Rules = @(
         Summary = 'no [type]::new() (5.0); use New-Object'
         Bad = @('bad/ps2-new.ps1'); Good = @('good/ps2-syntax.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($n in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.InvokeMemberExpressionAst] -and $n.Static -and $n.Member -is [System.Management.Automation.Language.StringConstantExpressionAst] -and $n.Member.Value -eq 'new' })) {
+            foreach ($n in (Find-Ast $Ast 'InvokeMemberExpressionAst' { param($n) $n.Static -and $n.Member -is [System.Management.Automation.Language.StringConstantExpressionAst] -and $n.Member.Value -eq 'new' })) {
                 New-Finding $n '::new() (PowerShell 5.0)'
             }
         }
@@ -480,7 +500,7 @@ $Rules = @(
         Summary = 'no -in / -notin (3.0); use -contains / -notcontains'
         Bad = @('bad/ps2-in-operator.ps1'); Good = @('good/ps2-syntax.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($n in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.BinaryExpressionAst] -and ([string]$n.Operator) -in @('In', 'NotIn', 'Iin', 'Cin', 'Inotin', 'Cnotin') })) {
+            foreach ($n in (Find-Ast $Ast 'BinaryExpressionAst' { param($n) ([string]$n.Operator) -in @('In', 'NotIn', 'Iin', 'Cin', 'Inotin', 'Cnotin') })) {
                 New-Finding $n "$($n.ErrorPosition.Text) (PowerShell 3.0)"
             }
         }
@@ -490,7 +510,7 @@ $Rules = @(
         Summary = 'no class / enum (5.0)'
         Bad = @('bad/ps2-class.ps1'); Good = @('good/ps2-syntax.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($n in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.TypeDefinitionAst] })) { New-Finding $n "class/enum '$($n.Name)' (PowerShell 5.0)" }
+            foreach ($n in (Find-Ast $Ast 'TypeDefinitionAst')) { New-Finding $n "class/enum '$($n.Name)' (PowerShell 5.0)" }
         }
     }
     [pscustomobject]@{
@@ -498,7 +518,7 @@ $Rules = @(
         Summary = 'no `using namespace|module|assembly` (5.0)'
         Bad = @('bad/ps2-using-statement.ps1'); Good = @('good/ps2-syntax.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($n in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.UsingStatementAst] })) { New-Finding $n 'using statement (PowerShell 5.0)' }
+            foreach ($n in (Find-Ast $Ast 'UsingStatementAst')) { New-Finding $n 'using statement (PowerShell 5.0)' }
         }
     }
     [pscustomobject]@{
@@ -506,7 +526,7 @@ $Rules = @(
         Summary = 'no $using: variables (3.0); pass -ArgumentList'
         Bad = @('bad/ps2-using-scope.ps1'); Good = @('good/ps2-syntax.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($n in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.UsingExpressionAst] })) { New-Finding $n '$using: scope (PowerShell 3.0)' }
+            foreach ($n in (Find-Ast $Ast 'UsingExpressionAst')) { New-Finding $n '$using: scope (PowerShell 3.0)' }
         }
     }
     [pscustomobject]@{
@@ -514,7 +534,7 @@ $Rules = @(
         Summary = 'no $PSItem, $PSCommandPath, or $PSScriptRoot outside modules (3.0); use $_ and $MyInvocation'
         Bad = @('bad/ps2-psitem.ps1'); Good = @('good/ps2-syntax.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($n in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.VariableExpressionAst] -and $n.VariablePath.UserPath -in @('PSItem', 'PSCommandPath', 'PSScriptRoot') })) {
+            foreach ($n in (Find-Ast $Ast 'VariableExpressionAst' { param($n) $n.VariablePath.UserPath -in @('PSItem', 'PSCommandPath', 'PSScriptRoot') })) {
                 New-Finding $n "`$$($n.VariablePath.UserPath) (PowerShell 3.0 in scripts)"
             }
         }
@@ -527,7 +547,7 @@ $Rules = @(
             foreach ($n in (Get-TypeNameUse $Ast @('pscustomobject'))) {
                 if ($n.TypeName.Name -eq 'pscustomobject') { New-Finding $n '[pscustomobject] type accelerator (PowerShell 3.0)' }
             }
-            foreach ($n in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.ConvertExpressionAst] -and $n.Child -is [System.Management.Automation.Language.HashtableAst] -and
+            foreach ($n in (Find-Ast $Ast 'ConvertExpressionAst' { param($n) $n.Child -is [System.Management.Automation.Language.HashtableAst] -and
                         $n.Type.TypeName.FullName -eq 'System.Management.Automation.PSCustomObject' })) {
                 New-Finding $n 'hashtable cast to PSCustomObject (PowerShell 3.0)'
             }
@@ -538,7 +558,7 @@ $Rules = @(
         Summary = 'no -shl / -shr (3.0)'
         Bad = @('bad/ps2-shift.ps1'); Good = @('good/ps2-syntax.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($n in (Find-Ast $Ast { param($n) $n -is [System.Management.Automation.Language.BinaryExpressionAst] -and ([string]$n.Operator) -in @('Shl', 'Shr') })) {
+            foreach ($n in (Find-Ast $Ast 'BinaryExpressionAst' { param($n) ([string]$n.Operator) -in @('Shl', 'Shr') })) {
                 New-Finding $n "$($n.ErrorPosition.Text) (PowerShell 3.0)"
             }
         }
@@ -562,8 +582,8 @@ $Rules = @(
         Summary = 'no .ForEach({}) / .Where({}) methods (4.0)'
         Bad = @('bad/ps2-foreach-method.ps1'); Good = @('good/ps2-syntax.ps1')
         Check = { param($Ast, $Tokens, $Path)
-            foreach ($n in (Find-Ast $Ast { param($n)
-                        $n -is [System.Management.Automation.Language.InvokeMemberExpressionAst] -and -not $n.Static -and
+            foreach ($n in (Find-Ast $Ast 'InvokeMemberExpressionAst' { param($n)
+                        -not $n.Static -and
                         $n.Member -is [System.Management.Automation.Language.StringConstantExpressionAst] -and $n.Member.Value -in @('ForEach', 'Where') -and
                         @($n.Arguments | Where-Object { $_ -is [System.Management.Automation.Language.ScriptBlockExpressionAst] }).Count -gt 0 })) {
                 New-Finding $n ".$($n.Member.Value)({ }) method (PowerShell 4.0)"
