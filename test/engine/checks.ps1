@@ -14,6 +14,7 @@ What is checked (each item is one or more "TEST PASS|FAIL|SKIP" lines):
       Security    module/ and ps1/       PSScriptAnalyzer-like security and style rules
       Compat51    module/ and ps1/       no syntax newer than Windows PowerShell 5.1 (the module's floor)
       PS2         ps1/                   PowerShell 2.0 only (the ps1/ scripts run on old DSS hosts)
+      Remote      module/                the PS2 rules again, on script blocks given to Invoke-Command
       Public      module/*/Public/*.ps1  cmdlet design: one function per file named as the file, approved
                                          verb, [CmdletBinding()], ShouldProcess, [OutputType()], full help
       Manifest    module/ResyncGlb/ResyncGlb.psd1
@@ -617,6 +618,28 @@ $Rules = @(
         }
     }
 
+    # --- Script blocks the module sends to a DSS (module/) --------------------------------------------------------
+    [pscustomobject]@{
+        Id = 'Remote.PS2ScriptBlocks'; Analyzer = 'UseCompatibleSyntax'; Scope = 'Remote'
+        Summary = 'script blocks passed to Invoke-Command -ScriptBlock in module/ keep to every PS2.* rule (they run on the DSS)'
+        Bad = @('bad/remote-block-ps3.ps1'); Good = @('good/remote-block-ps2.ps1')
+        Check = { param($Ast, $Tokens, $Path)
+            $ps2 = @($Rules | Where-Object { $_.Scope -eq 'PS2' })
+            foreach ($c in (Get-CommandCall $Ast 'Invoke-Command')) {
+                foreach ($el in $c.CommandElements) {
+                    if ($el -isnot [System.Management.Automation.Language.ScriptBlockExpressionAst]) { continue }
+                    $block = $el.ScriptBlock
+                    $inside = @($Tokens | Where-Object { $_.Extent.StartOffset -ge $block.Extent.StartOffset -and $_.Extent.EndOffset -le $block.Extent.EndOffset })
+                    foreach ($r in $ps2) {
+                        foreach ($f in (& $r.Check $block $inside $Path)) {
+                            [pscustomobject]@{ Line = $f.Line; Column = $f.Column; Message = "$($r.Id): $($f.Message) (Invoke-Command script block)" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     # --- Public cmdlets (module/*/Public/*.ps1) -------------------------------------------------------------------
     [pscustomobject]@{
         Id = 'Public.OneFunctionNamedAsFile'; Analyzer = 'none (dbatools/PSFramework general test)'; Scope = 'Public'
@@ -814,6 +837,7 @@ function Get-ScopeFile {
         'Security' { @($ModuleFiles) + @($Ps1Files) | Where-Object { $_ -notlike '*.psd1' } }
         'Compat51' { @($ModuleFiles) + @($Ps1Files) }
         'PS2' { $Ps1Files }
+        'Remote' { $ModuleFiles | Where-Object { $_ -notlike '*.psd1' } }
         'Public' { $PublicFiles }
         'Manifest' { $ManifestPath }
         default { throw "unknown scope $Scope" }
@@ -821,7 +845,7 @@ function Get-ScopeFile {
 }
 
 $ScopeLabel = @{
-    Security = 'module/ + ps1/'; Compat51 = 'module/ + ps1/'; PS2 = 'ps1/'; Public = 'module/*/Public'; Manifest = 'module/ResyncGlb/ResyncGlb.psd1'
+    Security = 'module/ + ps1/'; Compat51 = 'module/ + ps1/'; PS2 = 'ps1/'; Remote = 'module/ (Invoke-Command blocks)'; Public = 'module/*/Public'; Manifest = 'module/ResyncGlb/ResyncGlb.psd1'
 }
 
 if ($ListRules) {
