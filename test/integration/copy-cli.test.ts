@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupLabs, cli, dxadata, newLab, sha256 } from './helpers';
+import { cleanupLabs, cli, dxadata, newLab, rpc, sha256 } from './helpers';
 import { snapshot } from '../unit/copy-support';
 
 afterAll(cleanupLabs);
@@ -84,6 +84,32 @@ describe('resync-glb copy (bundle)', () => {
     expect(snapshot(lab)).toEqual(before);
   });
 
+  it('through the rpc protocol: one result event per folder (failed ones with Error), progress completed, exit code 1', async () => {
+    const lab = newLab([], ['PO1', 'PO2']);
+    const source = join(lab, 'some.glb');
+    writeFileSync(source, Buffer.alloc(300_000, 7));
+    const missing = join(lab, 'missing');
+    const session = rpc({ protocol: 1, command: 'copy', params: { path: source, destination: [glb(lab, 'PO1'), missing, glb(lab, 'PO2')], throttleLimit: 2 } });
+    const end = await Promise.race([
+      session.waitFor((e) => e.event === 'end'),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no end event within 60 s')), 60_000)),
+    ]);
+    session.child.stdin!.end();
+    await session.done;
+    expect(end.exitCode).toBe(1);
+    const results = session.events.filter((e) => e.event === 'result');
+    expect(results.map((e) => e.type)).toEqual(['ResyncGlb.CopyResult', 'ResyncGlb.CopyResult', 'ResyncGlb.CopyResult']);
+    const data = results.map((e) => e.data as Record<string, unknown>);
+    expect(data.map((d) => d.Status)).toEqual(['Copied', 'Failed', 'Copied']);
+    expect(data[1]!.Error).toMatchObject({ Id: 'DestinationNotFound', Category: 'ObjectNotFound' });
+    const progress = session.events.filter((e) => e.event === 'progress');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatchObject({ id: 14, completed: true });
+    // The per-folder failure travels on its result (the module makes it a non-terminating error);
+    // the protocol layer does not repeat the aggregate as a terminating error event.
+    expect(session.events.filter((e) => e.event === 'error')).toEqual([]);
+  });
+
   it('usage errors exit 2', () => {
     const r = cli(['copy', '/nonexistent.glb', '-d', '/tmp', '--throttle-limit', '0', '--json']);
     expect(r.code).toBe(2);
@@ -93,20 +119,22 @@ describe('resync-glb copy (bundle)', () => {
     expect(h.stdout).toMatch(/--restart-service/);
   });
 
-  // The lab DXA does not yet import a Resync.glb placed in its Dxadata (it only writes one for
-  // ResyncConnectionRDNs), so this end-to-end check cannot pass yet; the flow itself is covered against
-  // a fake requestor in test/unit/copy-exchange.test.ts. Turn this on once src/lab/dxa-service.ts imports
-  // (reads and removes) a Resync.glb found in Dxadata at service start (domain.md Q156124).
-  it.skip('Exchange requestor: the lab DXA imports the Resync.glb placed in its Dxadata when the tool restarts it (Q156124) [SKIPPED: lab DXA has no import yet]', () => {
+  it('Exchange requestor: the lab DXA imports the Resync.glb placed in its Dxadata when the tool restarts it (Q156124)', () => {
     const lab = newLab([], ['PO1']);
-    const source = join(lab, 'incoming.glb');
-    writeFileSync(source, Buffer.alloc(20_000, 0x41));
-    const r = cli(['copy', source, '--requestor-type', 'Exchange', '--restart-service', '--lab', lab, '--timeout', '30', '--json']);
+    const made = cli(['new', '--lab', lab, '-r', 'PO1', '--json', '--timeout', '60']);
+    expect(made.code, made.stderr).toBe(0);
+    const { Path: path, Sha256: hash } = made.json as { Path: string; Sha256: string };
+    const r = cli(['copy', path, '--sha256', hash, '--requestor-type', 'Exchange', '--restart-service', '--lab', lab, '--timeout', '60', '--json']);
     expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
-    expect(r.json).toMatchObject({ Status: 'Copied', Verified: true, RequestorType: 'Exchange' });
+    expect(r.json).toMatchObject({ Status: 'Copied', Verified: true, RequestorType: 'Exchange', Sha256: hash, Error: null });
     expect(r.json.Destination).toBe(join(dxadata(lab), 'Resync.glb'));
+    expect(r.json.NextStep).toMatch(/^None: /);
     expect(existsSync(join(dxadata(lab), 'Resync.glb'))).toBe(false);
-    expect(readFileSync(join(lab, 'dxa.log'), 'utf8')).toMatch(/Resync\.glb/);
+    const log = readFileSync(join(lab, 'dxa.log'), 'utf8');
+    expect(log).toMatch(/Imported the Resync\.glb/);
+    // The DXA's database placeholders are never touched (Q193378).
+    for (const f of ['Xdir.edb', 'Edb.chk', 'Edb.log']) expect(existsSync(join(dxadata(lab), f))).toBe(true);
+    expect(readFileSync(join(lab, 'audit.jsonl'), 'utf8')).toMatch(/"event":"service-restart"/);
   });
 
   it('Exchange requestor what-if against the lab changes nothing and restarts nothing', () => {
