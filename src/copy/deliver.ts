@@ -80,7 +80,6 @@ export function normalizeSha256(value: string | undefined): string | undefined {
 }
 
 interface Slot {
-  given: string;
   folder: string;
   finalPath: string;
   checked?: CheckedDestination;
@@ -130,7 +129,7 @@ export async function deliver(opts: DeliverOptions, reporter: Reporter, signal?:
   const slots: Slot[] = [];
   for (const given of opts.destinations) {
     if (typeof given !== 'string' || given.trim() === '' || given.includes('\0')) {
-      const slot: Slot = { given: String(given), folder: String(given), finalPath: String(given) };
+      const slot: Slot = { folder: String(given), finalPath: String(given) };
       fail(slot, new ResyncError('InvalidPath', `The destination ${JSON.stringify(given)} is empty or not a valid path.`, { target: String(given) }));
       slots.push(slot);
       continue;
@@ -140,7 +139,7 @@ export async function deliver(opts: DeliverOptions, reporter: Reporter, signal?:
       reporter.warning(`The destination ${given} is listed more than once; it is written once.`);
       continue;
     }
-    slots.push({ given, folder, finalPath: resolve(folder, finalName) });
+    slots.push({ folder, finalPath: resolve(folder, finalName) });
   }
   if (slots.length === 0) throw new ResyncError('Usage', 'No destination folder was given.', { target: 'destination' });
 
