@@ -813,12 +813,12 @@ $Rules = @(
 # ---------------------------------------------------------------------------------------------------------
 
 function Invoke-Rule {
-    <# The findings of one rule on one file, as "file:line:col message" strings. A file that does not parse is a finding. #>
+    <#
+    The findings of one rule on one file, as "file:line:col message" strings. A file with parse errors is checked
+    on the partial AST the parser returns; its parse test fails for the errors themselves.
+    #>
     param($Rule, [string] $Path)
     $parsed = Get-Parsed $Path
-    if ($parsed.Errors.Count -gt 0) {
-        return @(foreach ($e in $parsed.Errors) { Format-Finding $Path (New-Finding $e "does not parse: $($e.Message)") })
-    }
     @(foreach ($f in (& $Rule.Check $parsed.Ast $parsed.Tokens $Path)) { Format-Finding $Path $f })
 }
 

@@ -29,7 +29,9 @@ if (-not $RepoRoot) { $RepoRoot = [System.IO.Path]::GetFullPath([System.IO.Path]
 $ModuleDir = [System.IO.Path]::Combine($RepoRoot, 'module', 'ResyncGlb')
 $ManifestPath = [System.IO.Path]::Combine($ModuleDir, 'ResyncGlb.psd1')
 $Bundle = [System.IO.Path]::Combine($ModuleDir, 'bin', 'resync-glb.cjs')
-$TempRoot = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'resyncglb-engine-' + [System.Guid]::NewGuid().ToString('N').Substring(0, 12))
+# run.mjs names the folder (ENGINE_TEST_TEMP) so it can stop the labs even if it has to kill this script.
+$TempRoot = $env:ENGINE_TEST_TEMP
+if (-not $TempRoot) { $TempRoot = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'resyncglb-engine-' + [System.Guid]::NewGuid().ToString('N').Substring(0, 12)) }
 $null = [System.IO.Directory]::CreateDirectory($TempRoot)
 $script:Labs = [System.Collections.Generic.List[string]]::new()
 $script:ModuleError = $null

@@ -13,6 +13,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -115,10 +116,10 @@ async function ensureHost(sdkVersion) {
 }
 
 /** Runs one script in its own host process; resolves with its output lines and exit status. */
-function runScript(script) {
+function runScript(script, env) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn('dotnet', [dll, script.file], { cwd: root, env: dotnetEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('dotnet', [dll, script.file], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let timedOut = false;
@@ -146,6 +147,25 @@ function runScript(script) {
       });
     });
   });
+}
+
+/** Stops any lab DXA left under `dir` (a killed script cannot) and removes the folder. */
+function cleanupLabs(dir) {
+  if (!existsSync(dir)) return;
+  const bundle = join(root, 'module', 'ResyncGlb', 'bin', 'resync-glb.cjs');
+  for (const name of readdirSync(dir)) {
+    const lab = join(dir, name);
+    const service = join(lab, 'service.json');
+    if (!existsSync(service) || !existsSync(bundle)) continue;
+    try {
+      if (JSON.parse(readFileSync(service, 'utf8')).status === 'Stopped') continue;
+    } catch {
+      /* unreadable: try to stop it anyway */
+    }
+    log(`stopping the lab left running in ${lab}`);
+    spawnSync(process.execPath, [bundle, 'lab', 'stop', lab], { stdio: 'ignore', timeout: 90_000 });
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 const testLine = /^TEST (PASS|FAIL|SKIP) (.*?)(?: :: (.*))?$/;
@@ -226,7 +246,15 @@ async function main() {
 
   log(`running ${chosen.map((s) => relative(root, s.file)).join(' and ')} (dotnet ${sdk}) ...`);
   const started = Date.now();
-  const runs = await Promise.all(chosen.map(runScript));
+  // The labs of module-behaviour.ps1 live here, so they can be stopped even when the script had to be killed.
+  const labsDir = join(tmpdir(), `resyncglb-engine-${process.pid}-${Date.now().toString(36)}`);
+  const env = { ...dotnetEnv, ENGINE_TEST_TEMP: labsDir };
+  let runs;
+  try {
+    runs = await Promise.all(chosen.map((s) => runScript(s, env)));
+  } finally {
+    cleanupLabs(labsDir);
+  }
   const tally = report(runs);
   const total = tally.passed + tally.failed + tally.skipped;
   if (total === 0) {
