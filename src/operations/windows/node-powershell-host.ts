@@ -13,7 +13,8 @@
  *   the next call starts a fresh child.
  * - node-powershell's `history` (which keeps every command and its output) is emptied after
  *   every call, and its `debug` loggers (enabled by a DEBUG environment variable, and writing the
- *   command text to stdout) are switched off.
+ *   command text to stdout, which is the bundle's protocol channel) are switched off and bound
+ *   to a no-op.
  * - NODE_POWERSHELL, which would silently replace the checked executable, is hidden while the
  *   child is constructed and removed from the child's environment.
  */
@@ -113,6 +114,10 @@ export class NodePowerShellHost implements PowerShellHost {
     this.checkExecutable();
     const saved = process.env.NODE_POWERSHELL;
     delete process.env.NODE_POWERSHELL;
+    // node-powershell binds its debug loggers to console.log while constructing (and logs there at
+    // once when DEBUG names them): bind them to nothing, so stdout (the protocol) stays clean.
+    const consoleLog = console.log;
+    console.log = (): void => undefined;
     let shell: PowerShell;
     try {
       shell = new PowerShell({
@@ -124,6 +129,7 @@ export class NodePowerShellHost implements PowerShellHost {
         throwOnInvocationError: true,
       });
     } finally {
+      console.log = consoleLog;
       if (saved !== undefined) process.env.NODE_POWERSHELL = saved;
     }
     this.guard(shell);

@@ -35,7 +35,8 @@ export function checkComputerName(name: string): string {
   const label = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
   const hostRe = new RegExp(`^${label}(?:\\.${label})*$`);
   const ipv4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
-  if (n.length === 0 || n.length > 253 || !(hostRe.test(n) || ipv4.test(n))) {
+  const numeric = /^[\d.]+$/.test(n);
+  if (n.length === 0 || n.length > 253 || !(numeric ? ipv4.test(n) : hostRe.test(n))) {
     throw new ResyncError('Usage', `${JSON.stringify(name)} is not a computer name: use a host name, a fully qualified name or an IPv4 address.`, {
       target: name,
     });
