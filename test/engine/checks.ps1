@@ -758,7 +758,12 @@ $Rules = @(
             catch {
                 New-Finding $null "Test-ModuleManifest: $($_.Exception.Message) [$($_.FullyQualifiedErrorId)]"
             }
-            foreach ($e in @($errs)) { if ($null -ne $e) { New-Finding $null "Test-ModuleManifest: $($e.Exception.Message) [$($e.FullyQualifiedErrorId)]" } }
+            foreach ($e in @($errs)) {
+                if ($null -eq $e) { continue }
+                $hint = ''
+                if ($e.Exception.Message -match 'resync-glb\.cjs') { $hint = ' (the bundle is made by `node build.mjs`, which npm test runs first)' }
+                New-Finding $null "Test-ModuleManifest: $($e.Exception.Message) [$($e.FullyQualifiedErrorId)]$hint"
+            }
         }
     }
     [pscustomobject]@{
