@@ -1,0 +1,73 @@
+// Checks of the bench's own helpers (not part of npm test): node --test bench/test/
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { median, pairedRatios, summarize } from '../lib/stats.mjs';
+import { parseDxaLog, findEntry, LOG } from '../lib/lab.mjs';
+import { parseArgs } from '../lib/args.mjs';
+import { interleave, ratioFigure, absoluteFigure } from '../lib/measure.mjs';
+import { textTable, markdownTable } from '../lib/table.mjs';
+
+test('median of odd and even counts, ignoring non-finite values', () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([NaN, 5, Infinity, 1]), 3);
+  assert.ok(Number.isNaN(median([])));
+});
+
+test('summarize gives median, min, max and n', () => {
+  const s = summarize([10, 30, 20]);
+  assert.deepEqual([s.median, s.min, s.max, s.n], [20, 10, 30, 3]);
+});
+
+test('paired ratios divide round by round, not medians by medians', () => {
+  // Per round: 0.5, 2, 0.5 -> median 0.5; a ratio of medians would give 3 / 5 = 0.6.
+  const r = pairedRatios([1, 10, 3], [2, 5, 6]);
+  assert.deepEqual([r.median, r.min, r.max], [0.5, 0.5, 2]);
+});
+
+test('dxa.log lines parse to epoch ms, pid and message; markers match the DXA wording', () => {
+  const text = [
+    '2026-11-24T10:55:42.154Z MSExchangeDX[21539] Wrote Resync.glb: 48235 bytes.',
+    '2026-11-24T10:55:42.159Z MSExchangeDX[21539] Removed ResyncConnectionRDNs (Q150976).',
+    'garbage line',
+    '2026-11-24T10:55:42.560Z MSExchangeDX[21539] Service stopping.',
+  ].join('\n');
+  const e = parseDxaLog(text);
+  assert.equal(e.length, 3);
+  assert.equal(e[0].at, Date.UTC(2026, 10, 24, 10, 55, 42, 154));
+  assert.equal(e[0].pid, 21539);
+  assert.equal(findEntry(e, LOG.wrote)?.at, e[0].at);
+  assert.equal(findEntry(e, LOG.removed)?.at, e[1].at);
+  assert.equal(findEntry(e, LOG.stopping)?.at, e[2].at);
+  assert.equal(findEntry(e, LOG.generating), null);
+});
+
+test('arguments: --only keeps the canonical order, --quick lowers the rounds, bad input is refused', () => {
+  assert.deepEqual(parseArgs(['--only', 'b4,B3']).only, ['B3', 'B4']);
+  assert.equal(parseArgs([]).reps, 5);
+  assert.equal(parseArgs(['--quick']).reps, 3);
+  assert.equal(parseArgs(['--quick', '--reps=7']).reps, 7);
+  assert.throws(() => parseArgs(['--only', 'B9']), /unknown benchmark B9/);
+  assert.throws(() => parseArgs(['--reps', '0']), /--reps/);
+  assert.throws(() => parseArgs(['--fast']), /unknown argument --fast/);
+});
+
+test('interleave discards warm-ups and rotates the order every round', async () => {
+  const calls = [];
+  const v = (name, ms) => ({ name, run: async () => (calls.push(name), ms) });
+  const s = await interleave([v('a', 1), v('b', 2)], { reps: 2, warmup: 1 });
+  assert.deepEqual(calls, ['a', 'b', 'a', 'b', 'b', 'a']);
+  assert.deepEqual(s.a.ms, [1, 1]);
+  assert.deepEqual(s.b.ms, [2, 2]);
+});
+
+test('figures judge the median against the target, and the table shows the verdict', () => {
+  const ok = ratioFigure({ id: 'BX', what: 'w', tool: [1, 1, 1], baseline: [2, 2, 2], toolName: 't', baselineName: 'b', target: 0.6, ran: 'node' });
+  const miss = absoluteFigure({ id: 'BY', what: 'w', values: [120, 130, 110], name: 'n', unit: 'ms', target: 100, ran: 'node' });
+  assert.equal(ok.pass, true);
+  assert.equal(miss.pass, false);
+  const t = textTable([ok, miss]);
+  assert.match(t, /BX .*PASS/);
+  assert.match(t, /BY .*MISS/);
+  assert.match(markdownTable([ok]), /^\| id \| what/);
+});
