@@ -176,7 +176,7 @@ Describe 'npm run package: the zip' -Tag 'Package' {
     }
 
     It 'unzips to ResyncGlb/ and imports by name from that Modules folder' {
-        @(Get-ChildItem -LiteralPath $zipModules).Name | Should -Be @('ResyncGlb')
+        (Get-ChildItem -LiteralPath $zipModules | ForEach-Object Name) -join '|' | Should -BeExactly 'ResyncGlb'
         $m = Import-Module ResyncGlb -PassThru -ErrorAction Stop
         $m.ModuleBase | Should -Be ([System.IO.Path]::GetFullPath((Join-Path $zipModules 'ResyncGlb')))
         $m.Version.ToString() | Should -Be $version

@@ -126,14 +126,14 @@ Describe 'ResyncGlb over SSH remoting (loopback)' -Tag 'Remoting' {
         $glb = Join-Path $lab 'postoffices/PO1/MAILDATA/GLB'
         $source = Join-Path $lab 'changed.glb'
         [System.IO.File]::WriteAllText($source, 'not the file the hash came from')
-        $before = @(Get-ChildItem -LiteralPath $glb -Force).Name
+        $before = (Get-ChildItem -LiteralPath $glb -Force | ForEach-Object Name | Sort-Object) -join '|'
         $errors = $null
         $result = Copy-ResyncToRequestor -Path $source -Sha256 ('0' * 64) -Destination $glb -ToSession $session -Force -ErrorAction SilentlyContinue -ErrorVariable errors
         $result.Status | Should -Be 'Failed'
         $result.Error.Id | Should -Be 'SourceChanged'
         @($errors).Count | Should -Be 1
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'ResyncGlb.SourceChanged,*'
-        @(Get-ChildItem -LiteralPath $glb -Force).Name | Should -Be $before
+        (Get-ChildItem -LiteralPath $glb -Force | ForEach-Object Name | Sort-Object) -join '|' | Should -BeExactly $before
     }
 
     It 'Copy-Item -FromSession brings a file written by the remote side back byte for byte' {
