@@ -85,6 +85,7 @@ function Assert-NoFinding {
 }
 
 function Write-TestSummary {
-    <# The last line: the counts, for a human reading the log. #>
+    <# The last line: the counts, for a human reading the log; exit code 3 (via the host) when a test failed. #>
     "SUMMARY $($script:TestCounts.Pass) passed, $($script:TestCounts.Fail) failed, $($script:TestCounts.Skip) skipped"
+    if ($script:TestCounts.Fail -gt 0) { $global:EngineExitCode = 3 }
 }
