@@ -9,6 +9,8 @@
  *   Q185504) progressively, in chunks with pauses, then removes the value itself (Q150976);
  *   with none recognised it writes nothing and leaves the value (domain.md inference);
  * - stopping it while it writes Resync.glb crashes it, as older DXAs did (Q193395);
+ * - with faults.importOnStart, a Resync.glb already in Dxadata at start is imported and removed
+ *   (Q156124; domain.md's inference that a file left there may be processed at a later restart);
  * - then it idles until stopped: a stop request is the control file `service.control` holding
  *   "stop" (portable), or SIGTERM/SIGINT on POSIX. StopPending for timing.stopMs, then Stopped.
  * Faults from lab.json (`faults`) change this behaviour (see types.ts).
@@ -17,7 +19,7 @@ import { appendFileSync, watch, type FSWatcher } from 'node:fs';
 import { open, readFile, rm, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CONTRACT } from '../operations/contract';
-import { buildLabGlb, type GlbPostoffice } from './glb-format';
+import { buildLabGlb, readLabGlb, type GlbPostoffice } from './glb-format';
 import { readLabConfig } from './layout';
 import { matchRequestorNames } from './names';
 import { labPaths, SERVICE_KEY, type LabPaths } from './paths';
@@ -68,17 +70,25 @@ class LabDxa {
   }
 
   /** Refuses to run beside another live DXA of the same lab. */
-  private async claim(): Promise<boolean> {
+  /**
+   * Refuses to run beside another live DXA of the same lab. Returns when the start was requested:
+   * the spawner's StartPending record for this pid, so StartPending lasts timing.startMs from the
+   * request, not from when this process got going.
+   */
+  private async claim(): Promise<number | null> {
     return withServiceLock(this.paths.service, async () => {
       const cur = await readServiceFile(this.paths.service);
-      if (cur.status !== 'Stopped' && cur.pid !== null && cur.pid !== process.pid && pidAlive(cur.pid, cur.startToken)) return false;
-      await writeServiceFile(this.paths.service, { status: 'StartPending', pid: process.pid, startToken: this.token, since: new Date().toISOString() });
-      return true;
+      if (cur.status !== 'Stopped' && cur.pid !== null && cur.pid !== process.pid && pidAlive(cur.pid, cur.startToken)) return null;
+      const requested = cur.pid === process.pid && cur.status === 'StartPending' ? Date.parse(cur.since) : NaN;
+      const since = Number.isFinite(requested) && requested <= Date.now() ? requested : Date.now();
+      await writeServiceFile(this.paths.service, { status: 'StartPending', pid: process.pid, startToken: this.token, since: new Date(since).toISOString() });
+      return since;
     });
   }
 
   async run(): Promise<void> {
-    if (!(await this.claim())) {
+    const requestedAt = await this.claim();
+    if (requestedAt === null) {
       this.log('Another lab DXA process is already running for this lab; exiting.');
       return;
     }
@@ -94,10 +104,11 @@ class LabDxa {
       await this.setStatus('Stopped', why);
       process.exit(1);
     }
-    await sleep(cfg.timing.startMs + (cfg.faults.startDelayMs ?? 0));
+    await sleep(Math.max(0, requestedAt + cfg.timing.startMs + (cfg.faults.startDelayMs ?? 0) - Date.now()));
     await this.setStatus('Running');
     this.log('The Microsoft Exchange Directory Synchronization service started (lab).');
     cfg = await this.config();
+    if (cfg.faults.importOnStart) await this.importWaitingResync();
     await this.processResync(cfg);
     if (this.stopRequested) await this.stop();
   }
@@ -177,6 +188,31 @@ class LabDxa {
     } finally {
       process.exit(1);
     }
+  }
+
+  /**
+   * A Resync.glb already in Dxadata when the service starts is processed and removed: Q156124 for
+   * an Exchange requestor, and domain.md's inference that a file left in Dxadata risks being
+   * processed at a later restart. The lab "imports" by reading it and logging what it held.
+   */
+  private async importWaitingResync(): Promise<void> {
+    const where = await resolveLabDxadata(this.store, this.paths.root);
+    if (!where) return;
+    const file = join(where.path, CONTRACT.resyncFileName);
+    let info: Awaited<ReturnType<typeof readLabGlb>>;
+    try {
+      info = await readLabGlb(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      this.log(`Could not read ${file} to import it: ${(e as Error).message}`);
+      return;
+    }
+    const what =
+      info.format === 'Lab'
+        ? `${info.transactions} transactions, ${info.complete ? 'complete' : `incomplete: ${info.problem}`}`
+        : 'not in the lab layout, taken as it is';
+    await rm(file, { force: true });
+    this.log(`Imported the ${CONTRACT.resyncFileName} found in ${where.path} at start (${info.length} bytes; ${what}) and removed it (Q156124).`);
   }
 
   private async processResync(cfg: LabConfig): Promise<void> {

@@ -167,13 +167,14 @@ export async function placeOldResync(dir: string): Promise<string> {
 export const labFaultHandler: CommandHandler = async (params, ctx) => {
   const dir = labDir(params);
   const faults: LabFaults = {};
-  const flag = (key: 'hangOnStop' | 'failStart' | 'unrecognise' | 'crashMidWrite'): void => {
+  const flag = (key: 'hangOnStop' | 'failStart' | 'unrecognise' | 'crashMidWrite' | 'importOnStart'): void => {
     if (params[key] !== undefined) faults[key] = optBool(params, key);
   };
   flag('hangOnStop');
   flag('failStart');
   flag('unrecognise');
   flag('crashMidWrite');
+  flag('importOnStart');
   const slow = optNumber(params, 'slowWriteMs', 0, 60_000);
   if (slow !== undefined) faults.slowWriteMs = slow;
   const delay = optNumber(params, 'startDelayMs', 0, 3_600_000);

@@ -44,6 +44,12 @@ export interface LabFaults {
   crashMidWrite?: boolean;
   /** Extra time spent StartPending. */
   startDelayMs?: number;
+  /**
+   * Behaviour switch rather than a fault: a Resync.glb waiting in Dxadata when the service starts
+   * is processed and removed, as Q156124 describes for an Exchange requestor (and as domain.md
+   * infers a DSS may do with a file left behind). Off by default.
+   */
+  importOnStart?: boolean;
 }
 
 export interface LabSyncNumbers {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTRACT } from '../../src/operations/contract';
 import { readLabGlb } from '../../src/lab/glb-format';
@@ -8,6 +8,7 @@ import { setLabFaults } from '../../src/lab/layout';
 import { RegistryStore } from '../../src/lab/registry-store';
 import { SERVICE_KEY } from '../../src/lab/paths';
 import { openLabOperations } from '../../src/operations/lab';
+import { placeOldResync } from '../../src/lab/handlers';
 import { cleanupLabs, dxaLog, makeLab, until } from './lab-support';
 
 afterEach(cleanupLabs);
@@ -179,5 +180,29 @@ describe('lab DXA as a separate process, through openLabOperations', () => {
     await ops.removeResyncValue();
     await ops.removeResyncValue();
     expect(await ops.getResyncValue()).toBeNull();
+  });
+
+  it('with importOnStart, imports and removes a Resync.glb waiting in Dxadata when the service starts (Q156124)', async () => {
+    const { dir, ops } = await makeLab();
+    const old = await placeOldResync(dir);
+    // Off by default: the file stays through a start.
+    await ops.startService(60_000);
+    await ops.stopService(60_000);
+    expect(await ops.statFile(old)).not.toBeNull();
+    await setLabFaults(dir, { importOnStart: true });
+    expect((await readLabGlb(old)).format).toBe('Lab');
+    await ops.startService(60_000);
+    await until('the waiting file to be imported', async () => ((await ops.statFile(old)) === null ? true : undefined));
+    expect(dxaLog(dir)).toMatch(/Imported the Resync\.glb .*2 transactions, complete/);
+    await ops.stopService(60_000);
+
+    writeFileSync(old, Buffer.alloc(500, 0x41));
+    await ops.setResyncValue(['SALES']);
+    await ops.startService(60_000);
+    await until('the value to be removed', async () => ((await ops.getResyncValue()) === null ? true : undefined));
+    expect(dxaLog(dir)).toMatch(/500 bytes; not in the lab layout/);
+    // The fresh file written for the value is the lab's own, complete.
+    const fresh = await readLabGlb(old);
+    expect(fresh.format === 'Lab' && fresh.complete).toBe(true);
   });
 });

@@ -118,6 +118,7 @@ Examples:
     .option('--slow-write <ms>', 'pause this long after each chunk while writing Resync.glb')
     .option('--crash-mid-write', 'the DXA dies halfway through writing Resync.glb (truncated file, service Stopped)')
     .option('--start-delay <ms>', 'extra time the service stays StartPending')
+    .option('--import-on-start', 'behaviour switch: a Resync.glb waiting in Dxadata when the service starts is imported and removed (Q156124)')
     .option('--clear', 'remove all faults first (alone: clear every fault)')
     .option('--pending-value <name>', 'write ResyncConnectionRDNs with this name, as an unfinished earlier attempt would (repeat for several)', collect, [])
     .option('--old-resync', 'place an older, complete Resync.glb in Dxadata, as an earlier run would leave')
@@ -145,6 +146,7 @@ Examples:
           failStart: o.failStart ? true : undefined,
           unrecognise: o.unrecognise ? true : undefined,
           crashMidWrite: o.crashMidWrite ? true : undefined,
+          importOnStart: o.importOnStart ? true : undefined,
           slowWriteMs: o.slowWrite,
           startDelayMs: o.startDelay,
           clear: Boolean(o.clear),
