@@ -1,11 +1,11 @@
 // The PowerShell engine suite: checks every PowerShell file and runs the module in the real engine
 // (System.Management.Automation 7.6.9 from NuGet, hosted by test/engine/PsEngineHost; README.md here).
 //
-//   node test/engine/run.mjs [checks] [behaviour]     (no argument: both scripts)
+//   node test/engine/run.mjs [host] [checks] [behaviour]     (no argument: all three scripts)
 //
 // 1. Builds PsEngineHost with `dotnet build -c Release` when its sources changed (a stamp of the hash of the
 //    csproj and every .cs file, plus the SDK version, sits next to the build output in the git-ignored bin/).
-// 2. Runs checks.ps1 and module-behaviour.ps1, one host process each, side by side.
+// 2. Runs host-selftest.ps1, checks.ps1 and module-behaviour.ps1, one host process each, side by side.
 // 3. Parses their "TEST PASS|FAIL|SKIP <name>[ :: <reason>]" lines, prints a report and writes
 //    test-results/engine.json = {suite:"engine", passed, failed, skipped, failures:[{name, reason}], skips, note}.
 // Exit code: 1 when a test failed, a script crashed or timed out, or no test ran; 0 otherwise (also when
@@ -29,6 +29,7 @@ const resultFile = join(resultsDir, 'engine.json');
 const scriptTimeoutSec = Number(process.env.ENGINE_TEST_TIMEOUT_SEC ?? 270);
 
 const scripts = [
+  { key: 'host', file: join(here, 'host-selftest.ps1') },
   { key: 'checks', file: join(here, 'checks.ps1') },
   { key: 'behaviour', file: join(here, 'module-behaviour.ps1') },
 ];

@@ -119,13 +119,20 @@ namespace PsEngineHost
             using (PowerShell probe = PowerShell.Create())
             {
                 probe.Runspace = runspace;
-                Collection<PSObject> found = probe.AddCommand("Get-Command").AddParameter("Name", scriptPath).Invoke();
-                if (found.Count == 1 && found[0].BaseObject is ExternalScriptInfo info)
+                try
                 {
-                    foreach (KeyValuePair<string, ParameterMetadata> p in info.Parameters)
+                    Collection<PSObject> found = probe.AddCommand("Get-Command").AddParameter("Name", scriptPath).Invoke();
+                    if (found.Count == 1 && found[0].BaseObject is ExternalScriptInfo info)
                     {
-                        parameters[p.Key] = p.Value;
+                        foreach (KeyValuePair<string, ParameterMetadata> p in info.Parameters)
+                        {
+                            parameters[p.Key] = p.Value;
+                        }
                     }
+                }
+                catch (RuntimeException)
+                {
+                    // A script that does not parse has no parameters to read; running it reports the parse errors.
                 }
             }
 
