@@ -1,0 +1,713 @@
+#Requires -Version 5.1
+<#
+.SYNOPSIS
+    Pester tests of the Windows DSS operation scripts in ps1/ (Pester 5 classic syntax; runs on
+    Pester 5 and 6, on Windows and elsewhere).
+
+.DESCRIPTION
+    Each script is called the way ResyncGlb calls it, & '<script>' '<base64 JSON>', and must write
+    exactly one ASCII JSON line. The Windows commands it uses are mocked (Mock ... -ParameterFilter,
+    Should -Invoke -Exactly) to assert the exact registry path, value name, type and service name,
+    all read from src/operations/dss-contract.json (the one place naming them). Where a command
+    does not exist on this platform (Get-Service, Stop-Service, Start-Service off Windows), a stub
+    with the same parameters is defined first so it can be mocked. Remoting is exercised by mocking
+    Invoke-Command (the core scriptblock then runs here); Rpc by mocking the two .NET wrappers in
+    _Common.ps1 (Open-DssRemoteBaseKey, Get-DssServiceController) with recording fakes.
+#>
+
+BeforeAll {
+    # Test state lives in one global hashtable: mock bodies and -ParameterFilter blocks run inside the
+    # scripts under test, where $script: means the script's own scope (and strict mode is on).
+    $global:WOT = @{}
+    $WOT.Root = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+    $WOT.Ps1 = Join-Path $WOT.Root 'ps1'
+    $WOT.Contract = Get-Content -Raw -LiteralPath (Join-Path (Join-Path (Join-Path $WOT.Root 'src') 'operations') 'dss-contract.json') | ConvertFrom-Json
+    $WOT.KeyPath = $WOT.Contract.serviceKey.psPath
+    $WOT.ValueName = $WOT.Contract.resyncValue.name
+    $WOT.ServiceName = $WOT.Contract.service.name
+
+    # The helpers must exist before Pester can mock them; the scripts define them again when they
+    # dot-source _Common.ps1, and Pester's mock (an alias) still wins.
+    . (Join-Path $WOT.Ps1 '_Common.ps1')
+
+    # Stubs with the real parameter blocks for the service cmdlets missing off Windows.
+    $onWindows = ($PSVersionTable.PSEdition -eq 'Desktop') -or ($IsWindows -eq $true)
+    if (-not $onWindows) {
+        if (-not (Get-Command Get-Service -ErrorAction SilentlyContinue)) {
+            function global:Get-Service {
+                [CmdletBinding(DefaultParameterSetName = 'Default')]
+                param(
+                    [Parameter(ParameterSetName = 'Default', Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)][Alias('ServiceName')][string[]]$Name,
+                    [switch]$DependentServices,
+                    [Alias('SDO', 'ServicesDependedOn')][switch]$RequiredServices,
+                    [Parameter(ParameterSetName = 'DisplayName', Mandatory = $true)][string[]]$DisplayName,
+                    [string[]]$Include,
+                    [string[]]$Exclude,
+                    [Parameter(ParameterSetName = 'InputObject', ValueFromPipeline = $true)][object[]]$InputObject
+                )
+                throw 'Get-Service stub: mock it.'
+            }
+        }
+        # Off Windows, New-PSSessionOption has none of the WSMan timeouts; a stub with them.
+        if (-not (Get-Command New-PSSessionOption).Parameters.ContainsKey('OpenTimeout')) {
+            function global:New-PSSessionOption {
+                [CmdletBinding()]
+                param([int]$OpenTimeout, [int]$OperationTimeout, [int]$CancelTimeout, [int]$IdleTimeout, [switch]$NoMachineProfile)
+                return [pscustomobject]@{ OpenTimeout = $OpenTimeout; OperationTimeout = $OperationTimeout; CancelTimeout = $CancelTimeout }
+            }
+        }
+        foreach ($verb in 'Stop', 'Start') {
+            if (-not (Get-Command "$verb-Service" -ErrorAction SilentlyContinue)) {
+                $sb = [scriptblock]::Create(@'
+                [CmdletBinding(DefaultParameterSetName = 'InputObject', SupportsShouldProcess = $true)]
+                param(
+                    [Parameter(ParameterSetName = 'InputObject', Mandatory = $true, Position = 0, ValueFromPipeline = $true)][object[]]$InputObject,
+                    [Parameter(ParameterSetName = 'Default', Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)][Alias('ServiceName')][string[]]$Name,
+                    [Parameter(ParameterSetName = 'DisplayName', Mandatory = $true)][string[]]$DisplayName,
+                    [switch]$PassThru,
+                    [switch]$Force,
+                    [switch]$NoWait,
+                    [string[]]$Include,
+                    [string[]]$Exclude
+                )
+                throw 'Service stub: mock it.'
+'@)
+                Set-Item -Path "function:global:$verb-Service" -Value $sb
+            }
+        }
+    }
+
+    function script:ConvertTo-TestBase64([hashtable]$Request) {
+        $json = ConvertTo-Json -InputObject $Request -Depth 10 -Compress
+        return [Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($json))
+    }
+
+    # Runs a script as ResyncGlb does and returns its one envelope, parsed.
+    function script:Invoke-DssScript([string]$Name, [hashtable]$Request) {
+        $lines = @(& (Join-Path $WOT.Ps1 $Name) -RequestBase64 (ConvertTo-TestBase64 $Request))
+        $lines.Count | Should -Be 1 -Because "$Name writes exactly one line"
+        $lines[0] | Should -Match '^[\x20-\x7E]+$' -Because 'the envelope is pure ASCII'
+        $WOT.LastLine = $lines[0]
+        return ($lines[0] | ConvertFrom-Json)
+    }
+
+    function script:Test-SameStrings($Actual, [string[]]$Expected) {
+        $a = @($Actual)
+        if ($a.Count -ne $Expected.Count) { return $false }
+        for ($i = 0; $i -lt $a.Count; $i++) {
+            if (-not [string]::Equals([string]$a[$i], $Expected[$i], [StringComparison]::Ordinal)) { return $false }
+        }
+        return $true
+    }
+
+    function script:New-Request([string]$Transport = 'Local', [hashtable]$Extra = @{}) {
+        $r = @{
+            transport = $Transport
+            computerName = 'DSS01'
+            key = @{ hive = $WOT.Contract.serviceKey.hive; subKey = $WOT.Contract.serviceKey.subKey; psPath = $WOT.Contract.serviceKey.psPath }
+            value = @{ name = $WOT.ValueName; psPropertyType = $WOT.Contract.resyncValue.psPropertyType; dotnetKind = $WOT.Contract.resyncValue.dotnetKind }
+            service = @{ name = $WOT.ServiceName }
+        }
+        foreach ($k in $Extra.Keys) { $r[$k] = $Extra[$k] }
+        return $r
+    }
+
+    # A registry key as RegistryKey.OpenRemoteBaseKey would give it, recording every call.
+    function script:New-FakeRemoteRegistry([string]$SubKey, [hashtable]$Values, [hashtable]$Kinds) {
+        $log = New-Object System.Collections.ArrayList
+        $key = New-Object psobject -Property @{ Values = $Values; Kinds = $Kinds; Log = $log }
+        $key | Add-Member ScriptMethod GetValueNames { return , ([string[]]@($this.Values.Keys)) }
+        $key | Add-Member ScriptMethod GetValueKind { param($n) return $this.Kinds[$n] }
+        $key | Add-Member ScriptMethod GetValue { param($n, $d, $o) $v = $this.Values[$n]; if ($v -is [array]) { return , ([string[]]$v) } return $v }
+        $key | Add-Member ScriptMethod SetValue { param($n, $v, $k) [void]$this.Log.Add(@{ op = 'SetValue'; name = $n; value = $v; kind = $k }); $this.Values[$n] = $v; $this.Kinds[$n] = [string]$k }
+        $key | Add-Member ScriptMethod DeleteValue { param($n, $t) [void]$this.Log.Add(@{ op = 'DeleteValue'; name = $n }); $this.Values.Remove($n) }
+        $key | Add-Member ScriptMethod Close { [void]$this.Log.Add(@{ op = 'CloseKey' }) }
+        $base = New-Object psobject -Property @{ Key = $key; SubKey = $SubKey; Log = $log }
+        $base | Add-Member ScriptMethod OpenSubKey { param($p, $w) [void]$this.Log.Add(@{ op = 'OpenSubKey'; path = $p; writable = $w }); if ($p -eq $this.SubKey) { return $this.Key } return $null }
+        $base | Add-Member ScriptMethod Close { [void]$this.Log.Add(@{ op = 'CloseBase' }) }
+        return $base
+    }
+
+    # A ServiceController stand-in: Stop()/Start() set the status the next Refresh() shows.
+    function script:New-FakeService([string]$Status, [string]$Behavior = 'normal', [object[]]$Dependents = @()) {
+        $log = New-Object System.Collections.ArrayList
+        $s = New-Object psobject -Property @{ ServiceName = $WOT.ServiceName; DisplayName = $WOT.Contract.service.displayName; Status = $Status; DependentServices = $Dependents; Next = $null; Behavior = $Behavior; Log = $log }
+        $s | Add-Member ScriptMethod Refresh { if ($this.Next) { $this.Status = $this.Next; $this.Next = $null } }
+        $s | Add-Member ScriptMethod Stop { [void]$this.Log.Add('Stop'); if ($this.Behavior -eq 'hang') { $this.Next = 'StopPending' } else { $this.Next = 'Stopped' } }
+        $s | Add-Member ScriptMethod Start { [void]$this.Log.Add('Start'); if ($this.Behavior -eq 'fail') { $this.Next = 'Stopped' } elseif ($this.Behavior -eq 'hang') { $this.Next = 'StartPending' } else { $this.Next = 'Running' } }
+        $s | Add-Member ScriptMethod WaitForStatus { param($st, $ts) [void]$this.Log.Add('WaitForStatus:' + [string]$st + ':' + [string][long]$ts.TotalMilliseconds) }
+        $s | Add-Member ScriptMethod Close { [void]$this.Log.Add('Close') }
+        return $s
+    }
+
+    # Requestor names that must arrive byte for byte (built from code points: this file is ASCII).
+    $WOT.Hostile = @(
+        "it's",
+        'say "hi"',
+        ('it' + [char]0x2018 + 's ' + [char]0x2019 + 'q' + [char]0x2019 + ' ' + [char]0x201C + 'dq' + [char]0x201D),
+        '$(Remove-Item -Recurse C:\)',
+        '${env:USERNAME} `n `$ backtick',
+        "a`"b'; Stop-Service MSExchangeDX; '",
+        'PO1; x | y',
+        ('line1' + [char]10 + 'line2' + [char]13),
+        ('Z' + [char]0xFC + 'rich Poste ' + [char]0x2013 + ' B' + [char]0xFC + 'ro'),
+        ([string][char]0x6771 + [char]0x4EAC),
+        ([char]::ConvertFromUtf32(0x1F4EE) + ' mailbox'),
+        '2026-01-02T03:04:05Z',
+        '/Date(0)/',
+        '  padded  '
+    )
+}
+
+AfterAll {
+    Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
+    Remove-Variable -Name WOT -Scope Global -ErrorAction SilentlyContinue
+}
+
+Describe 'The contract read by these tests' {
+    It 'names the REG_MULTI_SZ value and the service of domain.md (Q150976, Q143380)' {
+        $WOT.KeyPath | Should -BeExactly 'HKLM:\SYSTEM\CurrentControlSet\Services\MSExchangeDX'
+        $WOT.ValueName | Should -BeExactly 'ResyncConnectionRDNs'
+        $WOT.Contract.resyncValue.type | Should -BeExactly 'REG_MULTI_SZ'
+        $WOT.Contract.resyncValue.psPropertyType | Should -BeExactly 'MultiString'
+        $WOT.ServiceName | Should -BeExactly 'MSExchangeDX'
+    }
+}
+
+Describe 'JSON in and out (_Common.ps1)' {
+    It 'keeps hostile and date-like strings exactly, and writes ASCII only' {
+        $b64 = ConvertTo-TestBase64 @{ names = $WOT.Hostile }
+        $req = ConvertFrom-DssRequest -RequestBase64 $b64
+        (Test-SameStrings $req['names'] $WOT.Hostile) | Should -BeTrue
+        $req['names'][11] | Should -BeOfType [string]
+        $out = ConvertTo-DssJson -Value @{ names = $req['names'] }
+        $out | Should -Match '^[\x20-\x7E]+$'
+        (Test-SameStrings (ConvertFrom-DssJson -Json $out)['names'] $WOT.Hostile) | Should -BeTrue
+    }
+
+    It 'refuses a request that is not base64 JSON with ProtocolError' {
+        $r = Invoke-DssScript 'Get-ResyncValue.ps1' @{}
+        $r.ok | Should -BeFalse
+        $r.error.id | Should -Be 'ProtocolError'
+        $lines = @(& (Join-Path $WOT.Ps1 'Get-ResyncValue.ps1') -RequestBase64 "'; Stop-Service x; '")
+        $lines.Count | Should -Be 1
+        ($lines[0] | ConvertFrom-Json).error.id | Should -Be 'ProtocolError'
+    }
+}
+
+Describe 'Core scriptblocks run on the DSS (Remoting) and so depend on nothing in _Common.ps1' {
+    It 'calls no ResyncGlb helper from inside a core' {
+        $helpers = @(Get-Command -CommandType Function | Where-Object { $_.Name -like '*-Dss*' } | ForEach-Object { $_.Name })
+        $helpers.Count | Should -BeGreaterThan 5
+        $files = @(Get-ChildItem -LiteralPath $WOT.Ps1 -Filter '*.ps1')
+        $checked = 0
+        foreach ($f in $files) {
+            $tokens = $null; $errors = $null
+            $ast = [System.Management.Automation.Language.Parser]::ParseFile($f.FullName, [ref]$tokens, [ref]$errors)
+            $errors.Count | Should -Be 0 -Because "$($f.Name) parses"
+            # Cores: scriptblocks assigned to $core/$readCore/$probeCore, or returned by Get-Dss*Core.
+            $cores = $ast.FindAll({
+                    param($n)
+                    if ($n -isnot [System.Management.Automation.Language.ScriptBlockExpressionAst]) { return $false }
+                    $p = $n.Parent
+                    if ($p -is [System.Management.Automation.Language.CommandExpressionAst]) { $p = $p.Parent }
+                    if ($p -is [System.Management.Automation.Language.PipelineAst]) { $p = $p.Parent }
+                    if ($p -is [System.Management.Automation.Language.AssignmentStatementAst]) { return ($p.Left.Extent.Text -match '^\$(core|readCore|probeCore)$') }
+                    if ($p -is [System.Management.Automation.Language.ReturnStatementAst]) {
+                        $fn = $p.Parent
+                        while ($fn -and $fn -isnot [System.Management.Automation.Language.FunctionDefinitionAst]) { $fn = $fn.Parent }
+                        return ($fn -and $fn.Name -like 'Get-Dss*Core')
+                    }
+                    return $false
+                }, $true)
+            foreach ($c in $cores) {
+                $checked++
+                $calls = $c.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true) | ForEach-Object { $_.GetCommandName() }
+                foreach ($name in $calls) { $helpers | Should -Not -Contain $name -Because "a core in $($f.Name) runs where _Common.ps1 is not loaded" }
+            }
+        }
+        $checked | Should -BeGreaterOrEqual 8
+    }
+}
+
+Describe 'Get-ResyncValue.ps1' {
+    Context 'Local' {
+        It 'reads the REG_MULTI_SZ value from the contract key' {
+            Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+            Mock Get-ItemProperty { [pscustomobject]@{ ResyncConnectionRDNs = [string[]]@('PO1', 'PO 2'); ImagePath = 'C:\exchsrvr\bin\dxa.exe' } } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+            $r = Invoke-DssScript 'Get-ResyncValue.ps1' (New-Request 'Local')
+            $r.ok | Should -BeTrue
+            $r.data.kind | Should -Be 'MultiString'
+            @($r.data.values) | Should -Be @('PO1', 'PO 2')
+            Should -Invoke Get-ItemProperty -Exactly 1 -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+        }
+
+        It 'reports an absent value, another kind, and a missing key' {
+            Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+            Mock Get-ItemProperty { [pscustomobject]@{ ImagePath = 'x' } }
+            (Invoke-DssScript 'Get-ResyncValue.ps1' (New-Request)).data.present | Should -BeFalse
+            Mock Get-ItemProperty { [pscustomobject]@{ ResyncConnectionRDNs = 'PO1' } }
+            (Invoke-DssScript 'Get-ResyncValue.ps1' (New-Request)).data.kind | Should -Be 'String'
+            Mock Test-Path { $false } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+            $r = Invoke-DssScript 'Get-ResyncValue.ps1' (New-Request)
+            $r.data.keyExists | Should -BeFalse
+        }
+    }
+
+    Context 'Remoting' {
+        BeforeEach {
+            $WOT.FakeSession = [pscustomobject]@{ State = 'Opened'; ComputerName = 'DSS01' }
+            $global:ResyncGlbDss = @{ Transport = 'Remoting'; ComputerName = 'DSS01'; Session = $WOT.FakeSession }
+        }
+        AfterEach { Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue }
+
+        It 'runs the core through Invoke-Command on the open session' {
+            Mock Invoke-Command { & $ScriptBlock @ArgumentList } -RemoveParameterType Session
+            Mock Test-Path { $true }
+            Mock Get-ItemProperty { [pscustomobject]@{ ResyncConnectionRDNs = [string[]]@('PO1') } }
+            $r = Invoke-DssScript 'Get-ResyncValue.ps1' (New-Request 'Remoting')
+            @($r.data.values) | Should -Be @('PO1')
+            Should -Invoke Invoke-Command -Exactly 1 -ParameterFilter { $Session -eq $WOT.FakeSession -and $ArgumentList[0] -eq $WOT.KeyPath -and $ArgumentList[1] -eq $WOT.ValueName }
+            Should -Invoke Get-ItemProperty -Exactly 1 -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+        }
+
+        It 'a broken session is ConnectionLost, and a transport failure too' {
+            $WOT.FakeSession.State = 'Broken'
+            (Invoke-DssScript 'Get-ResyncValue.ps1' (New-Request 'Remoting')).error.id | Should -Be 'ConnectionLost'
+            $WOT.FakeSession.State = 'Opened'
+            Mock Invoke-Command { throw (New-Object System.Management.Automation.Remoting.PSRemotingTransportException('The WinRM client cannot process the request.')) } -RemoveParameterType Session
+            (Invoke-DssScript 'Get-ResyncValue.ps1' (New-Request 'Remoting')).error.id | Should -Be 'ConnectionLost'
+        }
+    }
+
+    Context 'Rpc' {
+        It 'reads through the remote registry of the named computer' {
+            $WOT.Reg = New-FakeRemoteRegistry $WOT.Contract.serviceKey.subKey @{ ResyncConnectionRDNs = @('PO1', 'PO2') } @{ ResyncConnectionRDNs = 'MultiString' }
+            Mock Open-DssRemoteBaseKey { $WOT.Reg }
+            $r = Invoke-DssScript 'Get-ResyncValue.ps1' (New-Request 'Rpc')
+            $r.data.kind | Should -Be 'MultiString'
+            @($r.data.values) | Should -Be @('PO1', 'PO2')
+            Should -Invoke Open-DssRemoteBaseKey -Exactly 1 -ParameterFilter { $Hive -eq 'HKEY_LOCAL_MACHINE' -and $ComputerName -eq 'DSS01' }
+            ($WOT.Reg.Log | Where-Object { $_.op -eq 'OpenSubKey' }).writable | Should -BeFalse
+        }
+    }
+}
+
+Describe 'Set-ResyncValue.ps1' {
+    Context 'Local' {
+        BeforeEach {
+            $WOT.Order = New-Object System.Collections.ArrayList
+            Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+            Mock New-ItemProperty { [void]$WOT.Order.Add('New') }
+            Mock Set-ItemProperty { [void]$WOT.Order.Add('Set') }
+            Mock Remove-ItemProperty { [void]$WOT.Order.Add('Remove') }
+        }
+
+        It 'creates a missing value with New-ItemProperty -PropertyType MultiString, names byte for byte' {
+            Mock Get-ItemProperty { [pscustomobject]@{ ImagePath = 'x' } }
+            $r = Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Local' @{ names = $WOT.Hostile })
+            $r.ok | Should -BeTrue
+            $r.data.action | Should -Be 'Created'
+            Should -Invoke New-ItemProperty -Exactly 1 -ParameterFilter {
+                $LiteralPath -eq $WOT.KeyPath -and $Name -ceq $WOT.ValueName -and $PropertyType -eq 'MultiString' -and
+                $Value -is [string[]] -and (Test-SameStrings $Value $WOT.Hostile)
+            }
+            Should -Invoke Set-ItemProperty -Exactly 0
+            Should -Invoke Remove-ItemProperty -Exactly 0
+        }
+
+        It 'writes nothing when the value already holds exactly these names' {
+            Mock Get-ItemProperty { [pscustomobject]@{ ResyncConnectionRDNs = [string[]]@('PO1', 'PO2') } }
+            $r = Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Local' @{ names = @('PO1', 'PO2') })
+            $r.data.action | Should -Be 'None'
+            Should -Invoke New-ItemProperty -Exactly 0
+            Should -Invoke Set-ItemProperty -Exactly 0
+            Should -Invoke Remove-ItemProperty -Exactly 0
+        }
+
+        It 'updates an existing REG_MULTI_SZ with Set-ItemProperty (case and order matter)' {
+            Mock Get-ItemProperty { [pscustomobject]@{ ResyncConnectionRDNs = [string[]]@('po1', 'PO2') } }
+            $r = Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Local' @{ names = @('PO1', 'PO2') })
+            $r.data.action | Should -Be 'Updated'
+            Should -Invoke Set-ItemProperty -Exactly 1 -ParameterFilter { $LiteralPath -eq $WOT.KeyPath -and $Name -ceq $WOT.ValueName -and (Test-SameStrings $Value @('PO1', 'PO2')) }
+            Should -Invoke New-ItemProperty -Exactly 0
+        }
+
+        It 'replaces a value of another kind: Remove-ItemProperty, then New-ItemProperty MultiString' {
+            Mock Get-ItemProperty { [pscustomobject]@{ ResyncConnectionRDNs = 'PO1' } }
+            $r = Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Local' @{ names = @('PO1') })
+            $r.data.action | Should -Be 'Replaced'
+            @($WOT.Order) | Should -Be @('Remove', 'New')
+            Should -Invoke Remove-ItemProperty -Exactly 1 -ParameterFilter { $LiteralPath -eq $WOT.KeyPath -and $Name -ceq $WOT.ValueName }
+            Should -Invoke New-ItemProperty -Exactly 1 -ParameterFilter { $PropertyType -eq 'MultiString' -and (Test-SameStrings $Value @('PO1')) }
+        }
+
+        It 'writes nothing without the service key (ServiceNotFound) or without names (InvalidRequestor)' {
+            Mock Test-Path { $false } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+            (Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Local' @{ names = @('PO1') })).error.id | Should -Be 'ServiceNotFound'
+            (Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Local' @{ names = @() })).error.id | Should -Be 'InvalidRequestor'
+            (Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Local' @{ names = @('PO1', '') })).error.id | Should -Be 'InvalidRequestor'
+            Should -Invoke New-ItemProperty -Exactly 0
+            Should -Invoke Set-ItemProperty -Exactly 0
+        }
+
+        It 'maps a registry access failure to AccessDenied' {
+            Mock Get-ItemProperty { [pscustomobject]@{ ImagePath = 'x' } }
+            Mock New-ItemProperty { throw (New-Object System.UnauthorizedAccessException('Requested registry access is not allowed.')) }
+            (Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Local' @{ names = @('PO1') })).error.id | Should -Be 'AccessDenied'
+        }
+    }
+
+    Context 'Remoting' {
+        It 'runs the same core on the DSS through the session, names intact' {
+            $WOT.FakeSession = [pscustomobject]@{ State = 'Opened' }
+            $global:ResyncGlbDss = @{ Transport = 'Remoting'; ComputerName = 'DSS01'; Session = $WOT.FakeSession }
+            try {
+                Mock Invoke-Command { & $ScriptBlock @ArgumentList } -RemoveParameterType Session
+                Mock Test-Path { $true }
+                Mock Get-ItemProperty { [pscustomobject]@{ ImagePath = 'x' } }
+                Mock New-ItemProperty { }
+                (Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Remoting' @{ names = $WOT.Hostile })).data.action | Should -Be 'Created'
+                Should -Invoke Invoke-Command -Exactly 1 -ParameterFilter { $Session -eq $WOT.FakeSession }
+                Should -Invoke New-ItemProperty -Exactly 1 -ParameterFilter { $LiteralPath -eq $WOT.KeyPath -and $PropertyType -eq 'MultiString' -and (Test-SameStrings $Value $WOT.Hostile) }
+            } finally {
+                Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
+            }
+        }
+    }
+
+    Context 'Rpc' {
+        It 'creates the value with RegistryValueKind.MultiString on a writable remote key' {
+            $WOT.Reg = New-FakeRemoteRegistry $WOT.Contract.serviceKey.subKey @{} @{}
+            Mock Open-DssRemoteBaseKey { $WOT.Reg }
+            (Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Rpc' @{ names = $WOT.Hostile })).data.action | Should -Be 'Created'
+            $set = @($WOT.Reg.Log | Where-Object { $_.op -eq 'SetValue' })
+            $set.Count | Should -Be 1
+            $set[0].name | Should -BeExactly $WOT.ValueName
+            $set[0].kind | Should -Be ([Microsoft.Win32.RegistryValueKind]::MultiString)
+            (Test-SameStrings $set[0].value $WOT.Hostile) | Should -BeTrue
+            ($WOT.Reg.Log | Where-Object { $_.op -eq 'OpenSubKey' }).writable | Should -BeTrue
+            ($WOT.Reg.Log | Where-Object { $_.op -eq 'OpenSubKey' }).path | Should -BeExactly $WOT.Contract.serviceKey.subKey
+        }
+
+        It 'writes nothing when equal, and replaces another kind' {
+            $WOT.Reg = New-FakeRemoteRegistry $WOT.Contract.serviceKey.subKey @{ ResyncConnectionRDNs = @('PO1') } @{ ResyncConnectionRDNs = 'MultiString' }
+            Mock Open-DssRemoteBaseKey { $WOT.Reg }
+            (Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Rpc' @{ names = @('PO1') })).data.action | Should -Be 'None'
+            @($WOT.Reg.Log | Where-Object { $_.op -eq 'SetValue' -or $_.op -eq 'DeleteValue' }).Count | Should -Be 0
+            $WOT.Reg = New-FakeRemoteRegistry $WOT.Contract.serviceKey.subKey @{ ResyncConnectionRDNs = 'PO1' } @{ ResyncConnectionRDNs = 'String' }
+            (Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Rpc' @{ names = @('PO1') })).data.action | Should -Be 'Replaced'
+            @($WOT.Reg.Log | Where-Object { $_.op -eq 'SetValue' -or $_.op -eq 'DeleteValue' } | ForEach-Object { $_.op }) | Should -Be @('DeleteValue', 'SetValue')
+        }
+    }
+}
+
+Describe 'Remove-ResyncValue.ps1' {
+    It 'removes a present value with Remove-ItemProperty, and does nothing when absent' {
+        Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+        Mock Remove-ItemProperty { }
+        Mock Get-ItemProperty { [pscustomobject]@{ ResyncConnectionRDNs = [string[]]@('PO1') } }
+        (Invoke-DssScript 'Remove-ResyncValue.ps1' (New-Request)).data.removed | Should -BeTrue
+        Should -Invoke Remove-ItemProperty -Exactly 1 -ParameterFilter { $LiteralPath -eq $WOT.KeyPath -and $Name -ceq $WOT.ValueName }
+        Mock Get-ItemProperty { [pscustomobject]@{ ImagePath = 'x' } }
+        (Invoke-DssScript 'Remove-ResyncValue.ps1' (New-Request)).data.removed | Should -BeFalse
+        Should -Invoke Remove-ItemProperty -Exactly 1
+    }
+
+    It 'Rpc: DeleteValue on the remote key' {
+        $WOT.Reg = New-FakeRemoteRegistry $WOT.Contract.serviceKey.subKey @{ ResyncConnectionRDNs = @('PO1') } @{ ResyncConnectionRDNs = 'MultiString' }
+        Mock Open-DssRemoteBaseKey { $WOT.Reg }
+        (Invoke-DssScript 'Remove-ResyncValue.ps1' (New-Request 'Rpc')).data.removed | Should -BeTrue
+        @($WOT.Reg.Log | Where-Object { $_.op -eq 'DeleteValue' }).name | Should -BeExactly $WOT.ValueName
+    }
+}
+
+Describe 'The service scripts' {
+    Context 'Local and Remoting: Get-Service, then the controller with WaitForStatus and a TimeSpan' {
+        BeforeEach {
+            Mock Stop-Service { }
+            Mock Start-Service { }
+        }
+
+        It 'reports the service with its dependent services' {
+            $dep = [pscustomobject]@{ ServiceName = 'DependsOnDX'; Status = 'Stopped' }
+            $WOT.Svc = New-FakeService 'Running' 'normal' @($dep)
+            Mock Get-Service { $WOT.Svc } -ParameterFilter { $Name -eq $WOT.ServiceName }
+            $r = Invoke-DssScript 'Get-DxService.ps1' (New-Request)
+            $r.data.exists | Should -BeTrue
+            $r.data.status | Should -Be 'Running'
+            $r.data.name | Should -BeExactly $WOT.ServiceName
+            @($r.data.dependentServices).name | Should -Be 'DependsOnDX'
+            Should -Invoke Get-Service -Exactly 1 -ParameterFilter { $Name -eq $WOT.ServiceName }
+        }
+
+        It 'reports a missing service as exists:false, and stop/start as ServiceNotFound' {
+            Mock Get-Service { Write-Error -Message 'Cannot find any service with service name' -Category ObjectNotFound }
+            (Invoke-DssScript 'Get-DxService.ps1' (New-Request)).data.exists | Should -BeFalse
+            (Invoke-DssScript 'Stop-DxService.ps1' (New-Request 'Local' @{ timeoutMs = 1000 })).error.id | Should -Be 'ServiceNotFound'
+            (Invoke-DssScript 'Start-DxService.ps1' (New-Request 'Local' @{ timeoutMs = 1000 })).error.id | Should -Be 'ServiceNotFound'
+        }
+
+        It 'stops with Stop() and WaitForStatus(Stopped, the timeout), not with Stop-Service' {
+            $WOT.Svc = New-FakeService 'Running'
+            Mock Get-Service { $WOT.Svc } -ParameterFilter { $Name -eq $WOT.ServiceName }
+            $r = Invoke-DssScript 'Stop-DxService.ps1' (New-Request 'Local' @{ timeoutMs = 45000 })
+            $r.data.status | Should -Be 'Stopped'
+            $WOT.Svc.Log[0] | Should -Be 'Stop'
+            $WOT.Svc.Log[1] | Should -Match '^WaitForStatus:Stopped:(\d+)$'
+            [long]($WOT.Svc.Log[1].Split(':')[2]) | Should -BeLessOrEqual 45000
+            [long]($WOT.Svc.Log[1].Split(':')[2]) | Should -BeGreaterThan 30000
+            Should -Invoke Stop-Service -Exactly 0
+        }
+
+        It 'a service that does not stop in time is ServiceStopTimeout' {
+            $WOT.Svc = New-FakeService 'Running' 'hang'
+            Mock Get-Service { $WOT.Svc }
+            $r = Invoke-DssScript 'Stop-DxService.ps1' (New-Request 'Local' @{ timeoutMs = 200 })
+            $r.error.id | Should -Be 'ServiceStopTimeout'
+            $r.error.message | Should -Match 'StopPending'
+        }
+
+        It 'never stops running dependent services: refuses instead' {
+            $dep = [pscustomobject]@{ ServiceName = 'DependsOnDX'; Status = 'Running' }
+            $WOT.Svc = New-FakeService 'Running' 'normal' @($dep)
+            Mock Get-Service { $WOT.Svc }
+            $r = Invoke-DssScript 'Stop-DxService.ps1' (New-Request 'Local' @{ timeoutMs = 1000 })
+            $r.error.id | Should -Be 'OperationFailed'
+            $r.error.message | Should -Match 'DependsOnDX'
+            $WOT.Svc.Log | Should -Not -Contain 'Stop'
+        }
+
+        It 'starts with Start() and waits for Running; a service that stops while starting is ServiceStartFailed' {
+            $WOT.Svc = New-FakeService 'Stopped'
+            Mock Get-Service { $WOT.Svc } -ParameterFilter { $Name -eq $WOT.ServiceName }
+            (Invoke-DssScript 'Start-DxService.ps1' (New-Request 'Local' @{ timeoutMs = 5000 })).data.status | Should -Be 'Running'
+            $WOT.Svc.Log[0] | Should -Be 'Start'
+            $WOT.Svc.Log[1] | Should -Match '^WaitForStatus:Running:'
+            Should -Invoke Start-Service -Exactly 0
+            $WOT.Svc = New-FakeService 'Stopped' 'fail'
+            $r = Invoke-DssScript 'Start-DxService.ps1' (New-Request 'Local' @{ timeoutMs = 5000 })
+            $r.error.id | Should -Be 'ServiceStartFailed'
+            $r.error.message | Should -Match 'stopped while starting'
+            $WOT.Svc = New-FakeService 'Stopped' 'hang'
+            $r = Invoke-DssScript 'Start-DxService.ps1' (New-Request 'Local' @{ timeoutMs = 300 })
+            $r.error.id | Should -Be 'ServiceStartFailed'
+            $r.error.message | Should -Match 'StartPending'
+        }
+
+        It 'Remoting: the same core runs on the DSS through the session' {
+            $WOT.FakeSession = [pscustomobject]@{ State = 'Opened' }
+            $global:ResyncGlbDss = @{ Transport = 'Remoting'; ComputerName = 'DSS01'; Session = $WOT.FakeSession }
+            try {
+                $WOT.Svc = New-FakeService 'Running'
+                Mock Invoke-Command { & $ScriptBlock @ArgumentList } -RemoveParameterType Session
+                Mock Get-Service { $WOT.Svc } -ParameterFilter { $Name -eq $WOT.ServiceName }
+                (Invoke-DssScript 'Stop-DxService.ps1' (New-Request 'Remoting' @{ timeoutMs = 1000 })).data.status | Should -Be 'Stopped'
+                Should -Invoke Invoke-Command -Exactly 1 -ParameterFilter { $Session -eq $WOT.FakeSession -and $ArgumentList[0] -eq 'Stop' -and $ArgumentList[1] -eq $WOT.ServiceName -and $ArgumentList[2] -eq 1000 }
+            } finally {
+                Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
+            }
+        }
+    }
+
+    Context 'Rpc: a ServiceController for the remote computer' {
+        It 'stops and starts the contract service on the named computer' {
+            $WOT.Svc = New-FakeService 'Running'
+            Mock Get-DssServiceController { $WOT.Svc } -ParameterFilter { $Name -eq $WOT.ServiceName -and $ComputerName -eq 'DSS01' }
+            (Invoke-DssScript 'Stop-DxService.ps1' (New-Request 'Rpc' @{ timeoutMs = 1000 })).data.status | Should -Be 'Stopped'
+            (Invoke-DssScript 'Start-DxService.ps1' (New-Request 'Rpc' @{ timeoutMs = 1000 })).data.status | Should -Be 'Running'
+            Should -Invoke Get-DssServiceController -Exactly 2 -ParameterFilter { $Name -eq $WOT.ServiceName -and $ComputerName -eq 'DSS01' }
+            @($WOT.Svc.Log | Where-Object { $_ -eq 'Stop' -or $_ -eq 'Start' -or $_ -eq 'Close' }) | Should -Be @('Stop', 'Close', 'Start', 'Close')
+        }
+
+        It 'a service that does not exist there is exists:false' {
+            Mock Get-DssServiceController { $null }
+            (Invoke-DssScript 'Get-DxService.ps1' (New-Request 'Rpc')).data.exists | Should -BeFalse
+        }
+    }
+}
+
+Describe 'Resolve-Dxadata.ps1' {
+    BeforeEach {
+        # Windows paths built the way the script builds them (with a backslash), under TestDrive so they
+        # can exist here; created through .NET, which keeps a backslash literal off Windows.
+        $WOT.Install = Join-Path $TestDrive ('exchsrvr' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        $WOT.SetupPath = $WOT.Contract.setupKey.psPath
+        $WOT.Request = New-Request 'Local' @{
+            explicitPath = $null
+            serviceKey = @{ hive = $WOT.Contract.serviceKey.hive; subKey = $WOT.Contract.serviceKey.subKey; psPath = $WOT.Contract.serviceKey.psPath }
+            dxaDataPathValue = $WOT.Contract.dxaDataPathValue.name
+            imagePathValue = $WOT.Contract.imagePathValue.name
+            setupKey = @{ hive = $WOT.Contract.setupKey.hive; subKey = $WOT.Contract.setupKey.subKey; psPath = $WOT.Contract.setupKey.psPath }
+            installPathValue = $WOT.Contract.setupKey.installPathValue
+            dxadataFolder = $WOT.Contract.dxadataFolder
+            binary = $WOT.Contract.service.binary
+        }
+        Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath -or $LiteralPath -eq $WOT.SetupPath }
+    }
+
+    It 'uses Setup\Services + Dxadata when there is no DXADataPath' {
+        $dx = $WOT.Install + '\' + $WOT.Contract.dxadataFolder
+        [void][System.IO.Directory]::CreateDirectory($dx)
+        Mock Get-ItemProperty { [pscustomobject]@{ ImagePath = 'C:\nowhere\BIN\DXA.EXE' } } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+        Mock Get-ItemProperty { [pscustomobject]@{ Services = $WOT.Install } } -ParameterFilter { $LiteralPath -eq $WOT.SetupPath }
+        $r = Invoke-DssScript 'Resolve-Dxadata.ps1' $WOT.Request
+        $r.data.source | Should -Be 'Setup'
+        $r.data.path | Should -BeExactly $dx
+        $r.data.freeBytes | Should -BeGreaterThan 0
+    }
+
+    It 'prefers DXADataPath (Q185504), and does not guess further when that folder is missing' {
+        $moved = Join-Path $TestDrive 'movedDxadata'
+        New-Item -ItemType Directory -Path $moved -Force | Out-Null
+        [void][System.IO.Directory]::CreateDirectory($WOT.Install + '\Dxadata')
+        Mock Get-ItemProperty { [pscustomobject]@{ DXADataPath = $WOT.Moved } } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+        Mock Get-ItemProperty { [pscustomobject]@{ Services = $WOT.Install } } -ParameterFilter { $LiteralPath -eq $WOT.SetupPath }
+        $WOT.Moved = $moved
+        (Invoke-DssScript 'Resolve-Dxadata.ps1' $WOT.Request).data.source | Should -Be 'DXADataPath'
+        $WOT.Moved = Join-Path $TestDrive 'notThere'
+        $r = Invoke-DssScript 'Resolve-Dxadata.ps1' $WOT.Request
+        $r.error.id | Should -Be 'DxadataNotFound'
+        $r.error.message | Should -Match 'DXADataPath'
+    }
+
+    It 'falls back to the folder above BIN in ImagePath' {
+        $dx = $WOT.Install + '\Dxadata'
+        [void][System.IO.Directory]::CreateDirectory($dx)
+        Mock Get-ItemProperty { [pscustomobject]@{ ImagePath = ('"' + $WOT.Install + '\bin\dxa.exe" -service') } } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+        Mock Get-ItemProperty { [pscustomobject]@{ Other = 'x' } } -ParameterFilter { $LiteralPath -eq $WOT.SetupPath }
+        $r = Invoke-DssScript 'Resolve-Dxadata.ps1' $WOT.Request
+        $r.data.source | Should -Be 'ImagePath'
+        $r.data.path | Should -BeExactly $dx
+    }
+
+    It 'takes an explicit path without reading the registry, and says when nothing is known' {
+        Mock Get-ItemProperty { throw 'must not be read' }
+        $WOT.Request['explicitPath'] = $TestDrive
+        (Invoke-DssScript 'Resolve-Dxadata.ps1' $WOT.Request).data.source | Should -Be 'Explicit'
+        Should -Invoke Get-ItemProperty -Exactly 0
+        $WOT.Request['explicitPath'] = $null
+        Mock Get-ItemProperty { [pscustomobject]@{ Other = 'x' } }
+        (Invoke-DssScript 'Resolve-Dxadata.ps1' $WOT.Request).error.id | Should -Be 'DxadataNotFound'
+    }
+}
+
+Describe 'The file scripts (Local, on TestDrive)' {
+    BeforeEach {
+        $WOT.File = Join-Path $TestDrive ('Resync' + [guid]::NewGuid().ToString('N').Substring(0, 6) + '.glb')
+        $bytes = New-Object byte[] 70000
+        for ($i = 0; $i -lt $bytes.Length; $i++) { $bytes[$i] = [byte](($i * 31 + 7) % 256) }
+        [System.IO.File]::WriteAllBytes($WOT.File, $bytes)
+        $WOT.Bytes = $bytes
+    }
+
+    It 'stats a file and reports a missing one' {
+        $r = Invoke-DssScript 'Get-DssFileInfo.ps1' (New-Request 'Local' @{ path = $WOT.File })
+        $r.data.exists | Should -BeTrue
+        $r.data.length | Should -Be 70000
+        # (checked on the raw line: ConvertFrom-Json in PowerShell 7 turns ISO strings into dates)
+        $WOT.LastLine | Should -Match '"lastWriteTimeUtc":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"'
+        (Invoke-DssScript 'Get-DssFileInfo.ps1' (New-Request 'Local' @{ path = $WOT.File + '.none' })).data.exists | Should -BeFalse
+    }
+
+    It 'tells whether a writer holds the file open' {
+        (Invoke-DssScript 'Test-DssFileOpenForWrite.ps1' (New-Request 'Local' @{ path = $WOT.File })).data.openForWrite | Should -BeFalse
+        if (($PSVersionTable.PSEdition -eq 'Desktop') -or $IsWindows) {
+            $w = [System.IO.File]::Open($WOT.File, 'Open', 'ReadWrite', 'ReadWrite')
+            try {
+                (Invoke-DssScript 'Test-DssFileOpenForWrite.ps1' (New-Request 'Local' @{ path = $WOT.File })).data.openForWrite | Should -BeTrue
+            } finally { $w.Close() }
+        }
+    }
+
+    It 'hashes, reads in chunks, and deletes only an unchanged file' {
+        $h = Invoke-DssScript 'Get-DssFileHash.ps1' (New-Request 'Local' @{ path = $WOT.File })
+        $h.data.sha256 | Should -BeExactly (Get-FileHash -LiteralPath $WOT.File -Algorithm SHA256).Hash
+        $h.data.length | Should -Be 70000
+        $got = New-Object System.Collections.Generic.List[byte]
+        $offset = 0
+        do {
+            $c = Invoke-DssScript 'Read-DssFileChunk.ps1' (New-Request 'Local' @{ path = $WOT.File; offset = $offset; count = 30000 })
+            $got.AddRange([Convert]::FromBase64String($c.data.base64))
+            $offset += $c.data.bytes
+        } until ($c.data.eof)
+        $got.Count | Should -Be 70000
+        [Convert]::ToBase64String($got.ToArray()) | Should -BeExactly ([Convert]::ToBase64String($WOT.Bytes))
+        $bad = Invoke-DssScript 'Remove-DssFile.ps1' (New-Request 'Local' @{ path = $WOT.File; length = 70000; lastWriteTicks = $h.data.lastWriteTicks; sha256 = ('0' * 64) })
+        $bad.error.id | Should -Be 'SourceChanged'
+        Test-Path -LiteralPath $WOT.File | Should -BeTrue
+        $ok = Invoke-DssScript 'Remove-DssFile.ps1' (New-Request 'Local' @{ path = $WOT.File; length = 70000; lastWriteTicks = $h.data.lastWriteTicks; sha256 = $h.data.sha256 })
+        $ok.data.removed | Should -BeTrue
+        Test-Path -LiteralPath $WOT.File | Should -BeFalse
+        (Invoke-DssScript 'Get-DssFileHash.ps1' (New-Request 'Local' @{ path = $WOT.File })).error.id | Should -Be 'SourceNotFound'
+    }
+
+    It 'moves a file without overwriting' {
+        $to = Join-Path (Join-Path $TestDrive 'aside') 'Resync.glb.old'
+        (Invoke-DssScript 'Move-DssFile.ps1' (New-Request 'Local' @{ path = $WOT.File; to = $to })).data.moved | Should -BeTrue
+        Test-Path -LiteralPath $to | Should -BeTrue
+        [System.IO.File]::WriteAllText($WOT.File, 'new')
+        (Invoke-DssScript 'Move-DssFile.ps1' (New-Request 'Local' @{ path = $WOT.File; to = $to })).error.id | Should -Be 'InvalidPath'
+        [System.IO.File]::ReadAllText($WOT.File) | Should -Be 'new'
+    }
+}
+
+Describe 'Initialize-DssSession.ps1' {
+    AfterEach { Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue }
+
+    It 'Remoting: builds the credential from the stdin line and opens one session with it' {
+        $WOT.Password = "pa`$`$w'rd " + [char]0x2019 + [char]0xFC
+        $WOT.Line = '#' + [Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($WOT.Password))
+        $WOT.Session = [pscustomobject]@{ State = 'Opened' }
+        Mock Read-DssSecretLine { $WOT.Line }
+        Mock New-PSSession { $WOT.Session } -RemoveParameterType SessionOption -ParameterFilter {
+            $ComputerName -eq 'DSS01' -and $Credential.UserName -eq 'CORP\dxadmin' -and $Credential.GetNetworkCredential().Password -ceq $WOT.Password
+        }
+        Mock Invoke-Command { @{ psVersion = '2.0'; computerName = 'DSS01' } } -RemoveParameterType Session
+        Mock New-PSSessionOption { 'session-option' } -ParameterFilter { $OpenTimeout -eq 5000 }
+        $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01'; userName = 'CORP\dxadmin'; secret = 'stdin'; connectTimeoutMs = 5000 }
+        $r.ok | Should -BeTrue
+        $r.data.psVersion | Should -Be '2.0'
+        Should -Invoke Read-DssSecretLine -Exactly 1
+        Should -Invoke New-PSSession -Exactly 1 -ParameterFilter { $ComputerName -eq 'DSS01' -and $Credential.GetNetworkCredential().Password -ceq $WOT.Password -and $SessionOption -eq 'session-option' }
+        Should -Invoke New-PSSessionOption -Exactly 1 -ParameterFilter { $OpenTimeout -eq 5000 }
+        $global:ResyncGlbDss.Session | Should -Be $WOT.Session
+        $global:ResyncGlbDss.ContainsKey('Credential') | Should -BeFalse
+    }
+
+    It 'Remoting: an unreachable host is HostUnreachable, refused credentials AccessDenied' {
+        Mock New-PSSession { throw (New-Object System.Management.Automation.Remoting.PSRemotingTransportException('WinRM cannot complete the operation.')) } -RemoveParameterType SessionOption
+        (Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01' }).error.id | Should -Be 'HostUnreachable'
+        Mock New-PSSession {
+            $e = New-Object System.Management.Automation.Remoting.PSRemotingTransportException('Access is denied.')
+            $e.ErrorCode = 5
+            throw $e
+        } -RemoveParameterType SessionOption
+        (Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01' }).error.id | Should -Be 'AccessDenied'
+        Get-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'Rpc: maps ADMIN$ with the credential, then probes the remote registry' {
+        $WOT.Line = '#' + [Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes('pw'))
+        Mock Read-DssSecretLine { $WOT.Line }
+        Mock New-PSDrive { } -ParameterFilter { $Root -eq '\\DSS01\ADMIN$' -and $PSProvider -eq 'FileSystem' -and $Credential.GetNetworkCredential().Password -ceq 'pw' }
+        $WOT.Reg = New-FakeRemoteRegistry 'x' @{} @{}
+        Mock Open-DssRemoteBaseKey { $WOT.Reg }
+        $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Rpc'; computerName = 'DSS01'; userName = 'u'; secret = 'stdin'; probe = @{ hive = 'HKEY_LOCAL_MACHINE'; subKey = 'x' } }
+        $r.data.transport | Should -Be 'Rpc'
+        Should -Invoke New-PSDrive -Exactly 1
+        Should -Invoke Open-DssRemoteBaseKey -Exactly 1 -ParameterFilter { $ComputerName -eq 'DSS01' -and $Hive -eq 'HKEY_LOCAL_MACHINE' }
+    }
+
+    It 'Rpc: an unreachable remote registry is HostUnreachable' {
+        Mock Open-DssRemoteBaseKey { throw (New-Object System.IO.IOException('The network path was not found.', -2147024843)) }
+        (Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Rpc'; computerName = 'DSS01'; probe = @{ hive = 'HKEY_LOCAL_MACHINE'; subKey = 'x' } }).error.id | Should -Be 'HostUnreachable'
+    }
+
+    It 'refuses a secret line that is not what ResyncGlb sends, before any connection' {
+        Mock Read-DssSecretLine { '[Console]::Out.WriteLine("x")' }
+        Mock New-PSSession { throw 'must not connect' } -RemoveParameterType SessionOption
+        (Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01'; userName = 'u'; secret = 'stdin' }).error.id | Should -Be 'ProtocolError'
+        Should -Invoke New-PSSession -Exactly 0
+    }
+}
