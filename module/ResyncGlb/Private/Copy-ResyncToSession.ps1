@@ -34,6 +34,7 @@ function Copy-ResyncToSession {
         Error         = $null
     }
     $failure = $null
+    $remoteTemp = $null
     try {
         if (-not [System.IO.File]::Exists($Source)) {
             $failure = New-ResyncErrorRecord -Id 'SourceNotFound' -Category 'ObjectNotFound' -Message "The source '$Source' does not exist." -Target $Source
@@ -63,6 +64,7 @@ function Copy-ResyncToSession {
             $failure = New-ResyncErrorRecord -Id $prepare.id -Category 'ObjectNotFound' -Message $prepare.message -Target $Folder
             return
         }
+        $remoteTemp = $prepare.temp
         Copy-Item -LiteralPath $Source -Destination $prepare.temp -ToSession $Session -ErrorAction Stop
         $outcome = Invoke-Command -Session $Session -ErrorAction Stop -ArgumentList $Folder, $prepare.temp, $finalName, $localHash, $stamp -ScriptBlock {
             param($folder, $temp, $finalName, $expected, $stamp)
@@ -116,7 +118,35 @@ function Copy-ResyncToSession {
         }
     }
     catch {
-        $failure = New-ResyncErrorRecord -Id 'ConnectionLost' -Category 'ConnectionError' -Message "Delivery to $Folder on $($Session.ComputerName) failed: $($_.Exception.Message)" -Target $Folder
+        $reason = $_.Exception.Message
+        if ($Session.State -ne 'Opened') {
+            $left = ''
+            if ($remoteTemp) { $left = " A partial copy '$remoteTemp' may remain there." }
+            $failure = New-ResyncErrorRecord -Id 'ConnectionLost' -Category 'ConnectionError' -Message "Delivery to $Folder on $($Session.ComputerName) failed: $reason$left" -Target $Folder
+        }
+        else {
+            # The session is fine: the remote folder refused the copy (full, read-only, no access).
+            # Remove the partial temporary file so an earlier RESYNC.GLB is the only one there.
+            $cleanup = ''
+            if ($remoteTemp) {
+                try {
+                    Invoke-Command -Session $Session -ErrorAction Stop -ArgumentList $remoteTemp -ScriptBlock {
+                        param($temp)
+                        if ([System.IO.File]::Exists($temp)) { [System.IO.File]::Delete($temp) }
+                    }
+                }
+                catch {
+                    $cleanup = " The partial copy '$remoteTemp' could not be removed: $($_.Exception.Message)"
+                }
+            }
+            $id = 'DestinationNotWritable'
+            $category = 'PermissionDenied'
+            if ($reason -match 'No space left|not enough space|disk is full') {
+                $id = 'DiskFull'
+                $category = 'WriteError'
+            }
+            $failure = New-ResyncErrorRecord -Id $id -Category $category -Message "Delivery to $Folder on $($Session.ComputerName) failed: $reason$cleanup" -Target $Folder
+        }
     }
     finally {
         if ($null -ne $failure) {
