@@ -136,6 +136,39 @@ Describe 'ResyncGlb over SSH remoting (loopback)' -Tag 'Remoting' {
         (Get-ChildItem -LiteralPath $glb -Force | ForEach-Object Name | Sort-Object) -join '|' | Should -BeExactly $before
     }
 
+    It 'Copy-ResyncToRequestor -ToSession to a full remote folder is DiskFull, leaves no partial copy and keeps the old RESYNC.GLB' {
+        # A 64 KB tmpfs as the "remote" GLB folder (needs root and mount, as test/integration/copy-tmpfs.test.ts).
+        $full = Join-Path $TestDrive 'full-glb'
+        $null = New-Item -ItemType Directory -Path $full -Force
+        $mount = Get-Command -Name mount -CommandType Application -ErrorAction SilentlyContinue
+        if (-not $mount -or [Environment]::UserName -ne 'root') { Set-ItResult -Skipped -Because 'mounting a small tmpfs needs root and mount' }
+        $mountOutput = & mount -t tmpfs -o size=64k tmpfs $full 2>&1
+        if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because "mount -t tmpfs failed: $mountOutput" }
+        try {
+            $old = Join-Path $full 'RESYNC.GLB'
+            [System.IO.File]::WriteAllText($old, 'an earlier RESYNC.GLB that must survive')
+            $oldHash = (Get-FileHash -LiteralPath $old -Algorithm SHA256).Hash
+            $source = Join-Path $TestDrive 'big.glb'
+            $bytes = [byte[]]::new(300000)
+            [System.Random]::new(42).NextBytes($bytes)
+            [System.IO.File]::WriteAllBytes($source, $bytes)
+
+            $errors = $null
+            $result = Copy-ResyncToRequestor -Path $source -Destination $full -ToSession $session -Force -ErrorAction SilentlyContinue -ErrorVariable errors
+            $result.Status | Should -Be 'Failed'
+            $result.Verified | Should -BeFalse
+            $result.Error.Id | Should -Be 'DiskFull'
+            $resyncErrors = @($errors | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -like 'ResyncGlb.*' })
+            $resyncErrors.Count | Should -Be 1
+            $resyncErrors[0].FullyQualifiedErrorId | Should -BeLike 'ResyncGlb.DiskFull,*'
+            (Get-ChildItem -LiteralPath $full -Force | ForEach-Object Name) -join '|' | Should -BeExactly 'RESYNC.GLB'
+            (Get-FileHash -LiteralPath $old -Algorithm SHA256).Hash | Should -BeExactly $oldHash
+        }
+        finally {
+            $null = & umount $full 2>&1
+        }
+    }
+
     It 'Copy-Item -FromSession brings a file written by the remote side back byte for byte' {
         $remoteFile = Join-Path $lab 'from-remote.bin'
         $remoteHash = Invoke-Command -Session $session -ErrorAction Stop -ArgumentList $remoteFile -ScriptBlock {
