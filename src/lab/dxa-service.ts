@@ -9,14 +9,15 @@
  *   Q185504) progressively, in chunks with pauses, then removes the value itself (Q150976);
  *   with none recognised it writes nothing and leaves the value (domain.md inference);
  * - stopping it while it writes Resync.glb crashes it, as older DXAs did (Q193395);
- * - with faults.importOnStart, a Resync.glb already in Dxadata at start is imported and removed
- *   (Q156124; domain.md's inference that a file left there may be processed at a later restart);
+ * - a Resync.glb placed in Dxadata by someone else is imported and removed at start (Q156124); one
+ *   it wrote itself is left alone unless faults.importOnStart (domain.md's risk inference);
  * - then it idles until stopped: a stop request is the control file `service.control` holding
  *   "stop" (portable), or SIGTERM/SIGINT on POSIX. StopPending for timing.stopMs, then Stopped.
  * Faults from lab.json (`faults`) change this behaviour (see types.ts).
  */
-import { appendFileSync, watch, type FSWatcher } from 'node:fs';
-import { open, readFile, rm, mkdir } from 'node:fs/promises';
+import { appendFileSync, watch, type BigIntStats, type FSWatcher } from 'node:fs';
+import { open, readFile, rm, mkdir, stat } from 'node:fs/promises';
+import { readJson, writeJsonAtomic } from './atomic';
 import { join, resolve } from 'node:path';
 import { CONTRACT } from '../operations/contract';
 import { buildLabGlb, readLabGlb, type GlbPostoffice } from './glb-format';
@@ -29,6 +30,25 @@ import { RegistryStore } from './registry-store';
 import { resolveLabDxadata } from './dxadata';
 import { readServiceFile, withServiceLock, writeServiceFile } from './service-state';
 import type { LabConfig, LabServiceStatus } from './types';
+
+/** Identifies one file (not its name): device, inode and creation time, so a reused inode differs. */
+interface FileIdentity {
+  dev: string;
+  ino: string;
+  birthtimeNs: string;
+}
+
+interface DxaState {
+  ownResync?: FileIdentity & { path: string };
+}
+
+function identityOf(st: BigIntStats): FileIdentity {
+  return { dev: String(st.dev), ino: String(st.ino), birthtimeNs: String(st.birthtimeNs) };
+}
+
+function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.birthtimeNs === b.birthtimeNs;
+}
 
 class LabDxa {
   private status: LabServiceStatus = 'StartPending';
@@ -46,7 +66,7 @@ class LabDxa {
 
   log(line: string): void {
     try {
-      appendFileSync(this.paths.log, `${new Date().toISOString()} MSExchangeDX[${process.pid}] ${line}\n`);
+      appendFileSync(this.paths.log, `${new Date().toISOString()} ${CONTRACT.service.name}[${process.pid}] ${line}\n`);
     } catch {
       /* the log is best effort */
     }
@@ -108,7 +128,7 @@ class LabDxa {
     await this.setStatus('Running');
     this.log('The Microsoft Exchange Directory Synchronization service started (lab).');
     cfg = await this.config();
-    if (cfg.faults.importOnStart) await this.importWaitingResync();
+    await this.importWaitingResync(cfg);
     await this.processResync(cfg);
     if (this.stopRequested) await this.stop();
   }
@@ -154,7 +174,7 @@ class LabDxa {
     }
     if (this.writing) {
       // Q193395: stopping the service while Resync.glb is processed crashes older DXAs.
-      const why = 'Access violation: the service was stopped while Resync.glb was being written (Q193395). Resync.glb is incomplete.';
+      const why = `Access violation: the service was stopped while ${CONTRACT.resyncFileName} was being written (Q193395). ${CONTRACT.resyncFileName} is incomplete.`;
       this.log(why);
       await this.setStatus('Stopped', why);
       process.exit(3);
@@ -191,19 +211,31 @@ class LabDxa {
   }
 
   /**
-   * A Resync.glb already in Dxadata when the service starts is processed and removed: Q156124 for
-   * an Exchange requestor, and domain.md's inference that a file left in Dxadata risks being
-   * processed at a later restart. The lab "imports" by reading it and logging what it held.
+   * A Resync.glb waiting in Dxadata when the service starts is imported and removed, as Q156124
+   * describes for a Resync.glb delivered into an Exchange server's Dxadata. What a DXA does at
+   * start with a Resync.glb it generated itself and that was left there is not documented
+   * (domain.md only calls it a risk), so the lab leaves its own file alone unless
+   * faults.importOnStart asks it to process any waiting file (the risk scenario).
    */
-  private async importWaitingResync(): Promise<void> {
+  private async importWaitingResync(cfg: LabConfig): Promise<void> {
     const where = await resolveLabDxadata(this.store, this.paths.root);
     if (!where) return;
     const file = join(where.path, CONTRACT.resyncFileName);
+    let id: FileIdentity;
+    try {
+      id = identityOf(await stat(file, { bigint: true }));
+    } catch {
+      return;
+    }
+    const own = await readJson<DxaState>(this.paths.dxaState).catch(() => null);
+    if (!cfg.faults.importOnStart && own?.ownResync && own.ownResync.path === file && sameIdentity(own.ownResync, id)) {
+      this.log(`The ${CONTRACT.resyncFileName} this DXA wrote earlier is still in ${where.path}; left as it is.`);
+      return;
+    }
     let info: Awaited<ReturnType<typeof readLabGlb>>;
     try {
       info = await readLabGlb(file);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
       this.log(`Could not read ${file} to import it: ${(e as Error).message}`);
       return;
     }
@@ -254,6 +286,8 @@ class LabDxa {
     await mkdir(resolve(file, '..'), { recursive: true });
     this.writing = true;
     const fh = await open(file, 'w');
+    // Remember which file is this DXA's own (before any data: a crash must not lose it).
+    await writeJsonAtomic(this.paths.dxaState, { ownResync: { path: file, ...identityOf(await fh.stat({ bigint: true })) } } satisfies DxaState);
     // With crash-mid-write the process dies once half the file is out, leaving it truncated.
     const crashAt = cfg.faults.crashMidWrite ? Math.max(1, Math.floor(data.length / 2)) : Infinity;
     for (let off = 0; off < data.length; off += chunk) {

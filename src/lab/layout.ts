@@ -4,7 +4,7 @@
  * dss-contract.json), the install tree with placeholder DXA database files in Dxadata (never
  * touched; domain.md Q193378, Q185225), one MS Mail postoffice per requestor, and the recipients.
  */
-import { mkdir, readdir, rm, writeFile, access } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CONTRACT } from '../operations/contract';
 import { ResyncError } from '../core/errors';
@@ -44,16 +44,7 @@ export const SERVICE_DISPLAY_NAME_VALUE = 'DisplayName';
 export const SERVICE_DEPENDS_VALUE = 'DependOnService';
 
 /** Files and folders a lab owns (removed by a forced re-init; anything else is left alone). */
-const LAB_ENTRIES = ['lab.json', 'registry.json', 'registry.json.lock', 'service.json', 'service.json.lock', 'service.control', 'dxa.log', 'recipients.tsv', 'exchsrvr', 'postoffices'];
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const LAB_ENTRIES = ['lab.json', 'registry.json', 'registry.json.lock', 'service.json', 'service.json.lock', 'service.control', 'dxa.log', 'dxa-state.json', 'recipients.tsv', 'exchsrvr', 'postoffices'];
 
 export async function isLab(dir: string): Promise<boolean> {
   try {
@@ -223,4 +214,3 @@ export async function initLab(dir: string, opts: InitLabOptions = {}): Promise<L
   return { path: root, computerName, requestors, recipients, dxadata: paths.dxadata };
 }
 
-export { exists as pathExists };

@@ -10,6 +10,8 @@ export interface LabPaths {
   /** Control file: the DXA stops when this holds "stop" (portable; SIGTERM also works on POSIX). */
   control: string;
   log: string;
+  /** The DXA's own memory: which Resync.glb in Dxadata it wrote itself. */
+  dxaState: string;
   recipients: string;
   install: string;
   bin: string;
@@ -27,6 +29,7 @@ export function labPaths(root: string): LabPaths {
     service: join(root, 'service.json'),
     control: join(root, 'service.control'),
     log: join(root, 'dxa.log'),
+    dxaState: join(root, 'dxa-state.json'),
     recipients: join(root, 'recipients.tsv'),
     install,
     bin: join(install, 'bin'),

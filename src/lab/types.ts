@@ -45,9 +45,9 @@ export interface LabFaults {
   /** Extra time spent StartPending. */
   startDelayMs?: number;
   /**
-   * Behaviour switch rather than a fault: a Resync.glb waiting in Dxadata when the service starts
-   * is processed and removed, as Q156124 describes for an Exchange requestor (and as domain.md
-   * infers a DSS may do with a file left behind). Off by default.
+   * The DXA also processes (imports and removes) at start a Resync.glb it wrote itself and that was
+   * left in Dxadata — domain.md's inferred risk. Without it only files placed there by someone else
+   * are imported (Q156124).
    */
   importOnStart?: boolean;
 }

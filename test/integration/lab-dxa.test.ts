@@ -182,14 +182,9 @@ describe('lab DXA as a separate process, through openLabOperations', () => {
     expect(await ops.getResyncValue()).toBeNull();
   });
 
-  it('with importOnStart, imports and removes a Resync.glb waiting in Dxadata when the service starts (Q156124)', async () => {
+  it('imports and removes a Resync.glb placed in Dxadata by someone else when the service starts (Q156124)', async () => {
     const { dir, ops } = await makeLab();
     const old = await placeOldResync(dir);
-    // Off by default: the file stays through a start.
-    await ops.startService(60_000);
-    await ops.stopService(60_000);
-    expect(await ops.statFile(old)).not.toBeNull();
-    await setLabFaults(dir, { importOnStart: true });
     expect((await readLabGlb(old)).format).toBe('Lab');
     await ops.startService(60_000);
     await until('the waiting file to be imported', async () => ((await ops.statFile(old)) === null ? true : undefined));
@@ -204,5 +199,28 @@ describe('lab DXA as a separate process, through openLabOperations', () => {
     // The fresh file written for the value is the lab's own, complete.
     const fresh = await readLabGlb(old);
     expect(fresh.format === 'Lab' && fresh.complete).toBe(true);
+  });
+
+  it('leaves its own earlier Resync.glb alone at start, unless importOnStart asks it to process it', async () => {
+    const { dir, ops } = await makeLab({ recipients: 100 });
+    await setLabFaults(dir, { crashMidWrite: true });
+    await ops.setResyncValue(['SALES']);
+    await ops.startService(60_000);
+    await until('the crash', async () => ((await ops.getService())?.status === 'Stopped' ? true : undefined));
+    const file = join((await ops.resolveDxadata()).path, CONTRACT.resyncFileName);
+    const partial = await ops.statFile(file);
+    expect(partial).not.toBeNull();
+
+    await setLabFaults(dir, { crashMidWrite: false });
+    await ops.removeResyncValue();
+    await ops.startService(60_000);
+    await until('the DXA to look at the waiting file', () => (dxaLog(dir).includes('left as it is') ? true : undefined));
+    expect((await ops.statFile(file))?.length).toBe(partial!.length);
+    await ops.stopService(60_000);
+
+    await setLabFaults(dir, { importOnStart: true });
+    await ops.startService(60_000);
+    await until('the own file to be imported', async () => ((await ops.statFile(file)) === null ? true : undefined));
+    expect(dxaLog(dir)).toMatch(/Imported the Resync\.glb .*incomplete/);
   });
 });

@@ -118,7 +118,7 @@ Examples:
     .option('--slow-write <ms>', 'pause this long after each chunk while writing Resync.glb')
     .option('--crash-mid-write', 'the DXA dies halfway through writing Resync.glb (truncated file, service Stopped)')
     .option('--start-delay <ms>', 'extra time the service stays StartPending')
-    .option('--import-on-start', 'behaviour switch: a Resync.glb waiting in Dxadata when the service starts is imported and removed (Q156124)')
+    .option('--import-on-start', 'the DXA also imports (and removes) at start a Resync.glb it wrote itself and that was left in Dxadata; files placed there by others are always imported (Q156124)')
     .option('--clear', 'remove all faults first (alone: clear every fault)')
     .option('--pending-value <name>', 'write ResyncConnectionRDNs with this name, as an unfinished earlier attempt would (repeat for several)', collect, [])
     .option('--old-resync', 'place an older, complete Resync.glb in Dxadata, as an earlier run would leave')
