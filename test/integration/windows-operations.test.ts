@@ -1,0 +1,226 @@
+/**
+ * The Windows operations for real: a real PowerShell child driven by node-powershell, the real
+ * ps1/ scripts, the real credential hand-off on stdin; only the Windows commands themselves are
+ * replaced, by test/ps/Shadow.WindowsCommands.ps1 dot-sourced into the child first (functions
+ * shadow Get-ItemProperty, Get-Service, New-PSSession, Invoke-Command, ...; aliases replace the
+ * Rpc wrappers). Invoke-Command runs core scriptblocks in a fresh runspace without _Common.ps1 and
+ * round-trips results through PSSerializer, as a remote DSS would.
+ *
+ * Skipped (with the reason in its name) unless a pwsh is found via RESYNCGLB_PWSH or PATH.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CONTRACT } from '../../src/operations/contract';
+import { openWindowsOperations } from '../../src/operations/windows';
+import type { DssOperations } from '../../src/operations/operations';
+import type { PowerShellHost, PowerShellInvocation } from '../../src/operations/windows/host';
+import { NodePowerShellHost } from '../../src/operations/windows/node-powershell-host';
+import { resolvePowerShellExecutable } from '../../src/operations/windows/executable';
+
+const ROOT = resolve(__dirname, '..', '..');
+const PS1 = join(ROOT, 'ps1');
+const SHADOWS = join(ROOT, 'test', 'ps', 'Shadow.WindowsCommands.ps1');
+
+function findPwsh(): string | null {
+  try {
+    return resolvePowerShellExecutable();
+  } catch {
+    return null;
+  }
+}
+const PWSH = findPwsh();
+
+/** A PowerShellHost that dot-sources the shadows into every new child before anything else. */
+class ShadowedHost implements PowerShellHost {
+  private loaded = -1;
+  constructor(readonly inner: NodePowerShellHost) {}
+  get generation(): number {
+    return this.inner.generation;
+  }
+  private async ensureShadows(): Promise<void> {
+    if (this.loaded === this.inner.generation) return;
+    await this.inner.invoke({ command: `. '${SHADOWS}'`, timeoutMs: 60_000 });
+    this.loaded = this.inner.generation;
+  }
+  async invoke(inv: PowerShellInvocation): Promise<string> {
+    await this.ensureShadows();
+    return this.inner.invoke(inv);
+  }
+  /** Fixed test commands: the state goes in as base64 JSON, never as script text. */
+  async setState(state: unknown): Promise<void> {
+    await this.ensureShadows();
+    await this.inner.invoke({ command: `Set-ShadowState '${Buffer.from(JSON.stringify(state), 'utf8').toString('base64')}'`, timeoutMs: 60_000 });
+  }
+  async state(): Promise<ShadowState> {
+    return JSON.parse(await this.inner.invoke({ command: 'Get-ShadowState', timeoutMs: 60_000 })) as ShadowState;
+  }
+  dispose(): Promise<void> {
+    return this.inner.dispose();
+  }
+}
+
+interface ShadowState {
+  registry: Record<string, Record<string, { kind: string; value: unknown }>>;
+  services: Record<string, { status: string }>;
+  calls: Array<Record<string, unknown>>;
+  sessions: Array<{ computerName: string; userName: string | null; passwordSha256: string | null; openTimeout: number }>;
+  history: string[];
+}
+
+const KEY = CONTRACT.serviceKey.psPath;
+const SETUP = CONTRACT.setupKey.psPath;
+const VALUE = CONTRACT.resyncValue.name;
+const SVC = CONTRACT.service.name;
+
+function dssState(extra: { value?: string[]; valueKind?: string; install?: string; status?: string; behavior?: string } = {}) {
+  const values: Record<string, { kind: string; value: unknown }> = { ImagePath: { kind: 'ExpandString', value: 'C:\\EXCHSRVR\\BIN\\DXA.EXE' } };
+  if (extra.value) values[VALUE] = { kind: extra.valueKind ?? 'MultiString', value: extra.value };
+  return {
+    registry: { [KEY]: values, [SETUP]: extra.install ? { [CONTRACT.setupKey.installPathValue]: { kind: 'String', value: extra.install } } : {} },
+    services: { [SVC]: { displayName: CONTRACT.service.displayName, status: extra.status ?? 'Running', behavior: extra.behavior ?? 'normal' } },
+  };
+}
+
+const HOSTILE = ["it's", 'say "hi"', 'it\u2019s \u201Cq\u201D', '$(Stop-Service MSExchangeDX)', '`n;|', 'line1\nline2', 'Zürich Büro', '東京', '📮 box', '2026-01-02T03:04:05Z', '/Date(0)/'];
+
+const opened: DssOperations[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((o) => o.dispose()));
+});
+
+async function openWith(state: unknown, opts: { transport: 'Local' | 'Remoting' | 'Rpc'; computerName?: string; secret?: { userName: string; password: string }; serviceCallMarginMs?: number }) {
+  const host = new ShadowedHost(new NodePowerShellHost({ executable: PWSH as string }));
+  await host.setState(state);
+  const ops = await openWindowsOperations({
+    transport: opts.transport,
+    computerName: opts.computerName,
+    secret: opts.secret,
+    host,
+    scriptDir: PS1,
+    ...(opts.serviceCallMarginMs !== undefined ? { tuning: { serviceCallMarginMs: opts.serviceCallMarginMs } } : {}),
+  });
+  opened.push(ops);
+  return { ops, host };
+}
+
+describe.skipIf(!PWSH)(PWSH ? `Windows operations through ${PWSH} (Windows commands shadowed)` : 'SKIPPED: no pwsh found via RESYNCGLB_PWSH or PATH', () => {
+  for (const t of [
+    { transport: 'Local' as const, computerName: undefined },
+    { transport: 'Remoting' as const, computerName: 'DSS01' },
+    { transport: 'Rpc' as const, computerName: 'DSS01' },
+  ]) {
+    it(`${t.transport}: writes hostile names as REG_MULTI_SZ byte for byte, writes nothing when equal, removes`, async () => {
+      const { ops, host } = await openWith(dssState(), t);
+      expect(await ops.getResyncValue()).toBeNull();
+      await ops.setResyncValue(HOSTILE);
+      let s = await host.state();
+      expect(s.registry[KEY]?.[VALUE]?.kind).toBe('MultiString');
+      expect(s.registry[KEY]?.[VALUE]?.value).toEqual(HOSTILE);
+      expect(await ops.getResyncValue()).toEqual(HOSTILE);
+      const writes = (st: ShadowState) => st.calls.filter((c) => ['New-ItemProperty', 'Set-ItemProperty', 'Remove-ItemProperty', 'RegistryKey.SetValue', 'RegistryKey.DeleteValue'].includes(c.cmd as string));
+      const first = writes(s);
+      expect(first).toHaveLength(1);
+      if (t.transport === 'Rpc') {
+        expect(first[0]).toMatchObject({ cmd: 'RegistryKey.SetValue', name: VALUE, kind: 'MultiString', valueType: 'System.String[]' });
+      } else {
+        expect(first[0]).toMatchObject({ cmd: 'New-ItemProperty', path: KEY, name: VALUE, type: 'MultiString', valueType: 'System.String[]' });
+      }
+      await ops.setResyncValue(HOSTILE);
+      s = await host.state();
+      expect(writes(s)).toHaveLength(1);
+      await ops.setResyncValue(['PO1']);
+      s = await host.state();
+      expect(writes(s).map((c) => c.cmd)).toEqual(t.transport === 'Rpc' ? ['RegistryKey.SetValue', 'RegistryKey.SetValue'] : ['New-ItemProperty', 'Set-ItemProperty']);
+      await ops.removeResyncValue();
+      expect(await ops.getResyncValue()).toBeNull();
+      if (t.transport === 'Remoting') expect(s.calls.filter((c) => c.cmd === 'Invoke-Command').every((c) => c.computerName === 'DSS01')).toBe(true);
+    });
+
+    it(`${t.transport}: stops and starts the service, reports timeouts and failed starts`, async () => {
+      const { ops, host } = await openWith(dssState(), t);
+      expect(await ops.getService()).toMatchObject({ name: SVC, status: 'Running' });
+      expect((await ops.stopService(10_000)).status).toBe('Stopped');
+      expect((await ops.startService(10_000)).status).toBe('Running');
+      const s = await host.state();
+      expect(s.calls.filter((c) => String(c.cmd).startsWith('ServiceController.') && c.cmd !== 'ServiceController.new').map((c) => c.cmd)).toEqual([
+        'ServiceController.Stop',
+        'ServiceController.WaitForStatus',
+        'ServiceController.Start',
+        'ServiceController.WaitForStatus',
+      ]);
+      if (t.transport === 'Rpc') expect(s.calls.filter((c) => c.cmd === 'ServiceController.new').every((c) => c.name === SVC && c.computerName === 'DSS01')).toBe(true);
+      else expect(s.calls.filter((c) => c.cmd === 'Get-Service').every((c) => c.name === SVC)).toBe(true);
+      await host.setState(dssState({ behavior: 'hang' }));
+      await expect(ops.stopService(500)).rejects.toMatchObject({ id: 'ServiceStopTimeout' });
+      await host.setState(dssState({ status: 'Stopped', behavior: 'fail' }));
+      await expect(ops.startService(5000)).rejects.toMatchObject({ id: 'ServiceStartFailed' });
+    });
+  }
+
+  it('Local: finds Dxadata from the setup key, watches it, and moves Resync.glb out verified', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'resyncglb-winint-'));
+    const install = join(root, 'exchsrvr');
+    const dx = `${install}\\${CONTRACT.dxadataFolder}`; // the scripts join DSS paths with a backslash
+    mkdirSync(dx, { recursive: true });
+    const { ops } = await openWith(dssState({ install }), { transport: 'Local' });
+    const where = await ops.resolveDxadata();
+    expect(where.path).toBe(dx);
+    expect(where.source).toBe('Setup');
+    expect(where.freeBytes).toBeGreaterThan(0);
+    const file = ops.path.join(where.path, CONTRACT.resyncFileName);
+    expect(await ops.statFile(file)).toBeNull();
+    let events = 0;
+    const w = ops.watch(where.path, () => {
+      events += 1;
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    const content = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7) & 0xff));
+    writeFileSync(file, content);
+    for (let i = 0; i < 200 && events === 0; i += 1) await new Promise((r) => setTimeout(r, 100));
+    w.close();
+    expect(events).toBeGreaterThan(0);
+    expect(await ops.statFile(file)).toMatchObject({ length: content.length });
+    expect(await ops.isOpenForWrite(file)).toBe(false);
+    const to = join(root, 'out', 'Resync.glb');
+    const r = await ops.takeFile(file, to);
+    expect(r).toEqual({ length: content.length, sha256: createHash('sha256').update(content).digest('hex').toUpperCase() });
+    expect(readFileSync(to).equals(content)).toBe(true);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('Remoting with a credential: the password reaches New-PSSession through stdin only', async () => {
+    const secret = { userName: 'CORP\\dxadmin', password: "pa$$w'rd \u2019 Zürich 🔑" };
+    const { ops, host } = await openWith(dssState(), { transport: 'Remoting', computerName: 'DSS01', secret });
+    await ops.getService();
+    const s = await host.state();
+    expect(s.sessions).toHaveLength(1);
+    expect(s.sessions[0]).toMatchObject({ computerName: 'DSS01', userName: 'CORP\\dxadmin', openTimeout: 30_000 });
+    expect(s.sessions[0]?.passwordSha256).toBe(createHash('sha256').update(secret.password, 'utf8').digest('hex'));
+    const everything = JSON.stringify(s);
+    expect(everything).not.toContain(secret.password);
+    expect(everything).not.toContain(Buffer.from(secret.password, 'utf8').toString('base64'));
+    expect(s.history.some((h) => h.includes('Initialize-DssSession.ps1'))).toBe(true);
+    expect(host.inner.historySize).toBe(0);
+  });
+
+  it('Auto: an unreachable WinRM falls back to Rpc; an unreachable host is HostUnreachable', async () => {
+    const host = new ShadowedHost(new NodePowerShellHost({ executable: PWSH as string }));
+    await host.setState(dssState());
+    const err = await openWindowsOperations({ computerName: 'unreachable', host, scriptDir: PS1 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ id: 'HostUnreachable', message: expect.stringContaining('PowerShell remoting was tried first') });
+  });
+
+  it('Remoting: a call that hangs is ConnectionLost; the next call runs in a rebuilt child', async () => {
+    const { ops, host } = await openWith(dssState({ behavior: 'sleep' }), { transport: 'Remoting', computerName: 'DSS01', serviceCallMarginMs: 3000 });
+    const before = host.generation;
+    const err = (await ops.stopService(1000).catch((e: unknown) => e)) as { id: string; details: { manualSteps: string[] } };
+    expect(err.id).toBe('ConnectionLost');
+    expect(err.details.manualSteps.length).toBeGreaterThan(0);
+    expect(host.generation).toBe(before + 1);
+    await host.setState(dssState());
+    expect(await ops.getService()).toMatchObject({ status: 'Running' });
+  });
+});
