@@ -43,8 +43,10 @@ function Get-TestLabSnapshot {
 function Get-TestLabValue {
     param([Parameter(Mandatory)] [string] $Path)
     $store = Get-Content -Raw -LiteralPath (Join-Path $Path 'registry.json') | ConvertFrom-Json -AsHashtable
-    foreach ($key in $store.Keys) {
-        if ($key -like '*Services\MSExchangeDX' -and $store[$key].ContainsKey('ResyncConnectionRDNs')) { return $store[$key]['ResyncConnectionRDNs'] }
+    if (-not $store.ContainsKey('keys')) { throw "'$Path/registry.json' is not a lab registry store" }
+    foreach ($key in $store['keys'].Keys) {
+        $values = $store['keys'][$key]
+        if ($key -like '*Services\MSExchangeDX' -and $values.ContainsKey('ResyncConnectionRDNs')) { return , [string[]]$values['ResyncConnectionRDNs']['data'] }
     }
     $null
 }

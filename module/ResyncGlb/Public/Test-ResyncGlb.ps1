@@ -55,8 +55,8 @@ function Test-ResyncGlb {
             Write-Verbose "Test-ResyncGlb: '$Sha256' is not a SHA-256 hex string."
             return $false
         }
+        # The hash is compared here, so a mismatch is a $false, not an error from the engine.
         $parameters = @{ path = [string[]]@($resolved) }
-        if ($Sha256) { $parameters.expectedSha256 = $Sha256.ToUpperInvariant() }
         $info = $null
         try {
             $info = @(Invoke-ResyncBundle -Cmdlet $PSCmdlet -Command 'inspect' -Parameters $parameters -Collect)
@@ -69,7 +69,7 @@ function Test-ResyncGlb {
         $file = $info[0]
         if ([long](Get-ResyncProperty $file 'Length' 0) -le 0) { return $false }
         if ((Get-ResyncProperty $file 'Complete') -eq $false) { return $false }
-        if ($Sha256 -and -not (Get-ResyncProperty $file 'HashMatches' $false)) { return $false }
+        if ($Sha256 -and [string](Get-ResyncProperty $file 'Sha256' '') -ne $Sha256.ToUpperInvariant()) { return $false }
         $true
     }
 }
