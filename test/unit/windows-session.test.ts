@@ -89,6 +89,24 @@ describe('the PowerShell session lifecycle', () => {
     await ops.dispose();
   });
 
+  it('calls made at the same time after a rebuild open the connection once', async () => {
+    let fails = 1;
+    const host = new FakePowerShellHost(
+      withSession((script) => {
+        if (script === 'Get-DxService.ps1' && fails-- > 0) return { fail: 'exited' };
+        if (script === 'Get-DxService.ps1') return ok({ exists: false });
+        return ok({ keyExists: true, present: false });
+      }),
+    );
+    const ops = await openWindowsOperations({ transport: 'Rpc', computerName: 'DSS01', host, scriptDir: PS1 });
+    await expect(ops.getService()).rejects.toMatchObject({ id: 'ConnectionLost' });
+    const [svc, value] = await Promise.all([ops.getService(), ops.getResyncValue()]);
+    expect(svc).toBeNull();
+    expect(value).toBeNull();
+    expect(host.scripts().filter((s) => s === 'Initialize-DssSession.ps1')).toHaveLength(2);
+    await ops.dispose();
+  });
+
   it('dispose closes the DSS connection then the host, once, even when called twice', async () => {
     const host = new FakePowerShellHost(withSession(() => ok()));
     const ops = await openWindowsOperations({ transport: 'Remoting', computerName: 'DSS01', host, scriptDir: PS1 });

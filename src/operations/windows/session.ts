@@ -40,6 +40,8 @@ export interface CallOptions {
 export class DssScriptSession {
   private openedGeneration = -1;
   private info: SessionInfo | null = null;
+  /** A re-open in progress, shared by calls made at the same time (e.g. Promise.all in the wait loop). */
+  private reopening: Promise<SessionInfo> | null = null;
   private closed = false;
 
   constructor(
@@ -85,7 +87,12 @@ export class DssScriptSession {
     if (this.closed) throw new ResyncError('Internal', `The session to ${this.computerName} is closed.`);
     if (this.openedGeneration !== this.host.generation) {
       // The child was rebuilt (after a timeout or a crash): the connection must be opened again.
-      await this.open(this.transportValue);
+      if (!this.reopening) {
+        this.reopening = this.open(this.transportValue).finally(() => {
+          this.reopening = null;
+        });
+      }
+      await this.reopening;
     }
     const request = { transport: this.transportValue, computerName: this.computerName, ...fields };
     return (await this.invokeScript(script, request, call.timeoutMs ?? this.options.invocationTimeoutMs)) as T;
