@@ -2,7 +2,7 @@
 // module/ResyncGlb/bin/resync-glb.cjs. It needs nothing from node_modules at run time;
 // test/unit/bundle.test.ts checks that from the metafile this script writes.
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, copyFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,6 +28,15 @@ const result = await build({
   logLevel: 'warning',
 });
 writeFileSync(join(root, 'module', 'ResyncGlb', 'bin', 'meta.json'), JSON.stringify(result.metafile));
+
+// The Windows operations' fixed scripts ship inside the module, beside the bundle's folder
+// (src/operations/windows/scripts.ts finds them by walking up from the bundle).
+const ps1Out = join(root, 'module', 'ResyncGlb', 'ps1');
+rmSync(ps1Out, { recursive: true, force: true });
+mkdirSync(ps1Out, { recursive: true });
+for (const f of readdirSync(join(root, 'ps1'))) {
+  if (f.endsWith('.ps1')) copyFileSync(join(root, 'ps1', f), join(ps1Out, f));
+}
 if (!process.argv.includes('--quiet')) {
   console.error(`built ${outfile.slice(root.length + 1)} (v${pkg.version})`);
 }

@@ -26,6 +26,23 @@
         'ResyncGlb.Format.ps1xml'
         'bin/resync-glb.cjs'
         'en-US/about_ResyncGlb.help.txt'
+        'ps1/Close-DssSession.ps1'
+        'ps1/Get-DssFileHash.ps1'
+        'ps1/Get-DssFileInfo.ps1'
+        'ps1/Get-DssSnapshot.ps1'
+        'ps1/Get-DxService.ps1'
+        'ps1/Get-ResyncValue.ps1'
+        'ps1/Initialize-DssSession.ps1'
+        'ps1/Move-DssFile.ps1'
+        'ps1/Read-DssFileChunk.ps1'
+        'ps1/Remove-DssFile.ps1'
+        'ps1/Remove-ResyncValue.ps1'
+        'ps1/Resolve-Dxadata.ps1'
+        'ps1/Set-ResyncValue.ps1'
+        'ps1/Start-DxService.ps1'
+        'ps1/Stop-DxService.ps1'
+        'ps1/Test-DssFileOpenForWrite.ps1'
+        'ps1/_Common.ps1'
     )
     PrivateData          = @{
         PSData = @{
