@@ -189,6 +189,7 @@ const ALLOWED = [
   /^(Public|Private)\/.+\.ps1$/, // one function per file
   /^[a-z]{2}(-[A-Za-z]{2,4})?\/[^/]+\.(txt|xml)$/, // about_ help topics and MAML help per culture
   /^bin\/resync-glb\.cjs$/, // the bundled engine
+  /^ps1\/[^/]+\.ps1$/, // the Windows operations' fixed scripts (copied from ps1/ by build.mjs)
 ];
 
 function walk(dir, base = dir, out = []) {
