@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLabGlb, readLabGlb, type GlbPostoffice } from '../../src/lab/glb-format';
+
+// Real files with fsync on a busy shared machine: generous limits (no timing is asserted).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let dir: string;
 beforeAll(() => {
@@ -71,5 +74,5 @@ describe('lab Resync.glb layout', () => {
     const r = await readLabGlb(write('big.glb', data));
     expect(r.format === 'Lab' && r.complete).toBe(true);
     expect(r.format === 'Lab' && r.byPostoffice).toEqual({ BIG: 20_001 });
-  });
+  }, 30_000);
 });

