@@ -2,7 +2,7 @@
 // with min–max over >= 5 rounds after a warm-up, and ratios are paired against a baseline measured
 // in the same run. Prints a table; writes bench/results/<time>.json and bench/results/latest.json.
 //
-//   node bench/run.mjs [--quick] [--only B3,B4] [--reps N] [--no-pwsh] [--markdown]
+//   node bench/run.mjs [--quick] [--only B3,B4] [--reps N] [--no-pwsh] [--markdown] [--module DIR]
 //
 // PowerShell figures run where a pwsh is present (RESYNCGLB_PWSH, else pwsh on PATH).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ async function main() {
   const started = new Date();
   const machine = machineInfo();
   const pwsh = opts.noPwsh ? { path: null, reason: '--no-pwsh' } : findPwsh();
-  const snapshot = snapshotModule(repoRoot);
+  const snapshot = snapshotModule(repoRoot, opts.module);
   const contract = JSON.parse(readFileSync(join(repoRoot, 'src', 'operations', 'dss-contract.json'), 'utf8'));
   const ctx = {
     repoRoot,
@@ -43,6 +43,7 @@ async function main() {
     extra: {},
   };
   log(`ResyncGlb benchmarks${opts.quick ? ' (quick)' : ''}: ${opts.only.join(', ')}; ${opts.reps} rounds after a warm-up`);
+  if (opts.module) log(`module under test: ${opts.module} (not the repository's build)`);
   log(`machine: ${machine.nproc} CPU (${machine.cpuModel}), ${machine.ramMiB} MiB RAM, node ${machine.node}, load ${machine.loadAverageAtStart?.join(' ') ?? '?'}`);
   log(pwsh.path ? `pwsh: ${pwsh.path} ${pwsh.version} (from ${pwsh.source}): PowerShell figures run too` : `pwsh: none (${pwsh.reason}): Node/shell figures only`);
 
@@ -70,7 +71,7 @@ async function main() {
     version: 1,
     started: started.toISOString(),
     durationSec: Math.round((Date.now() - started.getTime()) / 1000),
-    options: { quick: opts.quick, reps: opts.reps, only: opts.only },
+    options: { quick: opts.quick, reps: opts.reps, only: opts.only, module: opts.module ?? null },
     machine: { ...machine, loadAverageAtEnd: machineInfo().loadAverageAtStart },
     powershell: pwsh.path ? { ran: true, path: pwsh.path, version: pwsh.version, source: pwsh.source } : { ran: false, reason: pwsh.reason },
     tools: { ...ctx.tools, gnuTime: ctx.gnuTime },

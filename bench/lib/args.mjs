@@ -16,10 +16,12 @@ const USAGE = `usage: node bench/run.mjs [--quick] [--only B1,B3] [--reps N] [--
   --only IDS   run only these benchmarks (comma-separated: ${Object.keys(BENCHMARKS).join(',')})
   --reps N     rounds after the warm-up (default 5; quick 3)
   --no-pwsh    skip the PowerShell figures even where a pwsh is present
-  --markdown   print the table as Markdown`;
+  --markdown   print the table as Markdown
+  --module DIR measure another build of the module (a ResyncGlb folder with bin/resync-glb.cjs),
+               e.g. a prototype of a proposed fix; default: the repository's module/ResyncGlb`;
 
 export function parseArgs(argv) {
-  const o = { quick: false, only: Object.keys(BENCHMARKS), reps: undefined, noPwsh: false, markdown: false, help: false, usage: USAGE };
+  const o = { quick: false, only: Object.keys(BENCHMARKS), reps: undefined, noPwsh: false, markdown: false, module: undefined, help: false, usage: USAGE };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -43,6 +45,8 @@ export function parseArgs(argv) {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1 || n > 100) throw new Error('--reps must be a whole number from 1 to 100');
       o.reps = n;
+    } else if (a === '--module' || a.startsWith('--module=')) {
+      o.module = value();
     } else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
   o.reps ??= o.quick ? 3 : 5;

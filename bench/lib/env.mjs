@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir, release, platform } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 /** `name` found on PATH as an executable file, or null. */
 export function onPath(name) {
@@ -66,12 +66,12 @@ export function shellTools() {
 }
 
 /**
- * Copies the built module (module/ResyncGlb, bundle included) to a private folder
+ * Copies the built module (module/ResyncGlb, or `moduleDir`; bundle included) to a private folder
  * <tmp>/Modules/ResyncGlb, beside an empty module <tmp>/Modules/Empty for B6's baseline.
  * Returns { root, modules, bundle, psd1 }.
  */
-export function snapshotModule(repoRoot) {
-  const src = join(repoRoot, 'module', 'ResyncGlb');
+export function snapshotModule(repoRoot, moduleDir) {
+  const src = moduleDir ? resolve(moduleDir) : join(repoRoot, 'module', 'ResyncGlb');
   const bundleSrc = join(src, 'bin', 'resync-glb.cjs');
   if (!existsSync(bundleSrc)) throw new Error(`${bundleSrc} is not built; run: npm run bench (it builds first) or node build.mjs`);
   const root = mkdtempSync(join(tmpdir(), 'resync-bench-'));
