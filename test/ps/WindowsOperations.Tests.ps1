@@ -30,7 +30,10 @@ BeforeAll {
     # dot-source _Common.ps1, and Pester's mock (an alias) still wins.
     . (Join-Path $WOT.Ps1 '_Common.ps1')
 
-    # Stubs with the real parameter blocks for the service cmdlets missing off Windows.
+    # Stubs with the real parameter blocks for the service cmdlets missing off Windows. They are
+    # global (the scripts under test must see them) and removed in AfterAll, so later suites in the
+    # same process see the real commands.
+    $WOT.Stubs = New-Object System.Collections.ArrayList
     $onWindows = ($PSVersionTable.PSEdition -eq 'Desktop') -or ($IsWindows -eq $true)
     if (-not $onWindows) {
         if (-not (Get-Command Get-Service -ErrorAction SilentlyContinue)) {
@@ -47,6 +50,7 @@ BeforeAll {
                 )
                 throw 'Get-Service stub: mock it.'
             }
+            [void]$WOT.Stubs.Add('Get-Service')
         }
         # Off Windows, New-PSSessionOption has none of the WSMan timeouts; a stub with them.
         if (-not (Get-Command New-PSSessionOption).Parameters.ContainsKey('OpenTimeout')) {
@@ -55,6 +59,7 @@ BeforeAll {
                 param([int]$OpenTimeout, [int]$OperationTimeout, [int]$CancelTimeout, [int]$IdleTimeout, [switch]$NoMachineProfile)
                 return [pscustomobject]@{ OpenTimeout = $OpenTimeout; OperationTimeout = $OperationTimeout; CancelTimeout = $CancelTimeout }
             }
+            [void]$WOT.Stubs.Add('New-PSSessionOption')
         }
         foreach ($verb in 'Stop', 'Start') {
             if (-not (Get-Command "$verb-Service" -ErrorAction SilentlyContinue)) {
@@ -73,6 +78,7 @@ BeforeAll {
                 throw 'Service stub: mock it.'
 '@)
                 Set-Item -Path "function:global:$verb-Service" -Value $sb
+                [void]$WOT.Stubs.Add("$verb-Service")
             }
         }
     }
@@ -160,6 +166,7 @@ BeforeAll {
 }
 
 AfterAll {
+    foreach ($stub in @($WOT.Stubs)) { Remove-Item -Path "Function:\$stub" -ErrorAction SilentlyContinue }
     Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
     Remove-Variable -Name WOT -Scope Global -ErrorAction SilentlyContinue
 }
