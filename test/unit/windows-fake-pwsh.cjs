@@ -43,6 +43,7 @@ rl.on('line', (raw) => {
     return;
   }
   if (line.startsWith("$ProgressPreference='SilentlyContinue'")) {
+    if (process.env.FAKE_PWSH_MUTE === '1') hung = true; // a PowerShell that never starts answering
     setupSeen = true;
     return;
   }

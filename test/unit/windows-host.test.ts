@@ -137,6 +137,11 @@ describe('NodePowerShellHost with a stand-in pwsh', { timeout: 60_000 }, () => {
     await expect(h.invoke({ command: cmd('Echo.ps1'), timeoutMs: 1000 })).rejects.toMatchObject({ kind: 'disposed' });
   });
 
+  it('a PowerShell that never answers its first line is not-found (it does not start), not a hang', async () => {
+    const h = newHost({ FAKE_PWSH_MUTE: '1' }, 500);
+    await expect(h.invoke({ command: cmd('Echo.ps1'), timeoutMs: 20_000 })).rejects.toMatchObject({ kind: 'not-found', message: expect.stringContaining('did not start') });
+  });
+
   it('an executable removed after the check is not-found, not a crash', async () => {
     const h = new NodePowerShellHost({ executable: '/nonexistent/pwsh' });
     await expect(h.invoke({ command: cmd('Echo.ps1'), timeoutMs: 1000 })).rejects.toMatchObject({ kind: 'not-found' });

@@ -134,7 +134,14 @@ export class NodePowerShellHost implements PowerShellHost {
     }
     this.guard(shell);
     this.shell = shell;
-    await this.call(shell, SESSION_SETUP_COMMAND, this.startTimeoutMs, false);
+    try {
+      await this.call(shell, SESSION_SETUP_COMMAND, this.startTimeoutMs, false);
+    } catch (e) {
+      if (this.shell === shell) await this.lose(shell);
+      if (e instanceof PowerShellHostError && (e.kind === 'not-found' || e.kind === 'disposed')) throw e;
+      // A child that never answered its first line is a PowerShell that does not start here.
+      throw new PowerShellHostError('not-found', `PowerShell ${this.options.executable} did not start: ${e instanceof Error ? e.message : String(e)}`);
+    }
     return shell;
   }
 
