@@ -96,7 +96,7 @@ if (want('pester')) {
   const found = findPwsh();
   const its = countPesterIts();
   if (!found.exe) {
-    suites.push({ suite: 'pester', passed: 0, failed: 0, skipped: its, note: `SKIPPED ${its} Pester test(s): ${found.reason}` });
+    suites.push({ suite: 'pester', passed: 0, failed: 0, skipped: its, note: `SKIPPED ${its} Pester test(s) (It blocks; data-driven cases counted once): ${found.reason}` });
   } else {
     const out = join(results, 'pester.json');
     rmSync(out, { force: true });

@@ -1,9 +1,10 @@
 /**
  * Undo what a run changed, in the order that is safe for the DXA (domain.md):
  * never stop the service while a Resync.glb may be being processed (Q193395); remove the value
- * before the service is started again, so a start cannot act on it (Q150976); bring the service
- * back to its pre-run state; restore a pre-run value that was taken over; move a partial
- * Resync.glb out of Dxadata so no later restart processes it (inference in domain.md).
+ * before the service is started again, so a start cannot act on it (Q150976); move a partial
+ * Resync.glb out of Dxadata before any start, so no restart processes it (inference in
+ * domain.md); bring the service back to its pre-run state; restore a pre-run value that was
+ * taken over.
  * Each undo is tried even when an earlier one failed; whatever fails becomes a manual step.
  */
 import { join } from 'node:path';
@@ -85,7 +86,24 @@ export async function rollback(
     );
   }
 
-  // 3. The service, back to its pre-run state.
+  // 3. A partial file from this run leaves Dxadata before any start, so a restarted DXA cannot
+  //    process it (Q156124; domain.md's inference on files left behind).
+  if (partial) {
+    await attempt(
+      `move the incomplete ${CONTRACT.resyncFileName} out of Dxadata`,
+      async () => {
+        const st = await ops.statFile(partial);
+        if (!st) return null;
+        const host = state.computerName.replace(/[^A-Za-z0-9._-]/g, '_');
+        const to = join(opts.outputFolder, `Resync-${host}-${state.stamp}.incomplete.glb`);
+        await ops.takeFile(partial, to);
+        state.fileTaken = true;
+        return `Moved the incomplete ${CONTRACT.resyncFileName} (${st.length} bytes) out of Dxadata to ${to}.`;
+      },
+      `Move ${partial} out of Dxadata (it is incomplete; a later restart could process it)`,
+    );
+  }
+  // 4. The service, back to its pre-run state.
   const prior = state.priorServiceStatus;
   if (prior && (state.serviceStopped || state.serviceStarted)) {
     await attempt(
@@ -110,7 +128,7 @@ export async function rollback(
     );
   }
 
-  // 4. A pending value that was taken over goes back as it was.
+  // 5. A pending value that was taken over goes back as it was.
   if (state.valueWritten && state.priorValue !== null) {
     const priorValue = state.priorValue;
     await attempt(
@@ -123,21 +141,5 @@ export async function rollback(
     );
   }
 
-  // 5. A partial file from this run leaves Dxadata.
-  if (partial) {
-    await attempt(
-      `move the incomplete ${CONTRACT.resyncFileName} out of Dxadata`,
-      async () => {
-        const st = await ops.statFile(partial);
-        if (!st) return null;
-        const host = state.computerName.replace(/[^A-Za-z0-9._-]/g, '_');
-        const to = join(opts.outputFolder, `Resync-${host}-${state.stamp}.incomplete.glb`);
-        await ops.takeFile(partial, to);
-        state.fileTaken = true;
-        return `Moved the incomplete ${CONTRACT.resyncFileName} (${st.length} bytes) out of Dxadata to ${to}.`;
-      },
-      `Move ${partial} out of Dxadata (it is incomplete; a later restart could process it)`,
-    );
-  }
   return { undone, manualSteps };
 }

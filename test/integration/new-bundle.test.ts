@@ -135,15 +135,20 @@ describe('resync-glb new on a lab DSS', () => {
     expect(labStatus(lab)).toBe('Running');
   });
 
-  it('crash mid-write: IncompleteFile, partial moved out, value removed, service started again', () => {
+  it('crash mid-write: IncompleteFile, partial moved out before the restart, value removed, service started again', () => {
     const lab = newLab();
-    cli(['lab', 'fault', lab, '--crash-mid-write']);
+    // --import-on-start: a DXA that finds its own partial file at start would process it; the
+    // rollback must move it out of Dxadata before it starts the service again.
+    cli(['lab', 'fault', lab, '--crash-mid-write', '--import-on-start']);
     const r = cli(['new', '--lab', lab, '-r', 'PO1', '-r', 'PO2', '--json']);
     expect(r.code).toBe(1);
     expect(r.json.error.id).toBe('IncompleteFile');
     expect(labValue(lab)).toBeNull();
     expect(readdirSync(dxadata(lab))).not.toContain('Resync.glb');
-    expect(readdirSync(join(lab, 'output')).some((f) => f.endsWith('.incomplete.glb'))).toBe(true);
+    const partial = readdirSync(join(lab, 'output')).find((f) => f.endsWith('.incomplete.glb'));
+    expect(partial).toBeDefined();
+    expect(readFileSync(join(lab, 'output', partial!)).length).toBeGreaterThan(0);
+    expect(readFileSync(join(lab, 'dxa.log'), 'utf8')).not.toMatch(/[Ii]mport/);
     // the crash fault stays set, but a start with no value writes nothing, so the service runs again
     expect(labStatus(lab)).toBe('Running');
   });

@@ -21,6 +21,24 @@ Describe 'ResyncGlb module' {
         $expected = (Get-ChildItem (Join-Path $root 'module/ResyncGlb/Public') -Filter *.ps1).BaseName | Sort-Object
         ($module.ExportedFunctions.Keys | Sort-Object) | Should -Be $expected
     }
+    It 'refuses to import without Node.js 20+, saying what to install' {
+        $saved = $env:RESYNCGLB_NODE
+        try {
+            $env:RESYNCGLB_NODE = Join-Path $TestDrive 'no-node-here'
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript({ param($m) Import-Module $m -Force -ErrorAction Stop }).AddArgument($manifestPath)
+            $err = $null
+            try { $null = $ps.Invoke() } catch { $err = $_ }
+            if ($null -eq $err -and $ps.Streams.Error.Count -gt 0) { $err = $ps.Streams.Error[0] }
+            $err | Should -Not -BeNullOrEmpty
+            "$err" | Should -Match 'Node\.js'
+            "$err" | Should -Match 'winget install OpenJS\.NodeJS\.LTS'
+            $ps.Dispose()
+        }
+        finally {
+            $env:RESYNCGLB_NODE = $saved
+        }
+    }
     It 'keeps private helpers private' {
         Get-Command -Module ResyncGlb -Name Invoke-ResyncBundle -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
