@@ -21,7 +21,7 @@ import { readJson, writeJsonAtomic } from './atomic';
 import { join, resolve } from 'node:path';
 import { CONTRACT } from '../operations/contract';
 import { buildLabGlb, readLabGlb, type GlbPostoffice } from './glb-format';
-import { readLabConfig } from './layout';
+import { readLabConfig, setLabFaults } from './layout';
 import { matchRequestorNames } from './names';
 import { labPaths, SERVICE_KEY, type LabPaths } from './paths';
 import { processStartToken, sleep, pidAlive } from './process-info';
@@ -117,7 +117,9 @@ class LabDxa {
     this.listenForStop();
     let cfg = await this.config();
     this.log(`Service starting (StartPending for ${cfg.timing.startMs + (cfg.faults.startDelayMs ?? 0)} ms).`);
-    if (cfg.faults.failStart) {
+    const transient = (cfg.faults.failStartTimes ?? 0) > 0;
+    if (cfg.faults.failStart || transient) {
+      if (transient) await setLabFaults(this.paths.root, { failStartTimes: (cfg.faults.failStartTimes ?? 1) - 1 });
       await sleep(Math.min(cfg.timing.startMs, 200));
       const why = 'The lab DXA failed to start (fault fail-start), as a DXA does when its database is inconsistent (error 2140, Q185225).';
       this.log(why);

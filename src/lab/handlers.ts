@@ -177,6 +177,8 @@ export const labFaultHandler: CommandHandler = async (params, ctx) => {
   flag('importOnStart');
   const slow = optNumber(params, 'slowWriteMs', 0, 60_000);
   if (slow !== undefined) faults.slowWriteMs = slow;
+  const times = optNumber(params, 'failStartTimes', 0, 1000);
+  if (times !== undefined) faults.failStartTimes = times;
   const delay = optNumber(params, 'startDelayMs', 0, 3_600_000);
   if (delay !== undefined) faults.startDelayMs = delay;
   const clear = optBool(params, 'clear');

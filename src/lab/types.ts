@@ -36,6 +36,8 @@ export interface LabFaults {
   hangOnStop?: boolean;
   /** The DXA process exits during its start; the service ends Stopped with lastError. */
   failStart?: boolean;
+  /** Only this many more starts fail (a transient failure); counts down, then starts succeed. */
+  failStartTimes?: number;
   /** The DXA recognises none of the names in ResyncConnectionRDNs. */
   unrecognise?: boolean;
   /** Pause per chunk while writing Resync.glb (overrides timing.chunkDelayMs). */

@@ -171,6 +171,17 @@ describe('resync-glb new on a lab DSS', () => {
     expect(labValue(lab)).toBeNull();
   });
 
+  it('a transient start failure: ServiceStartFailed; value removed, service running again', () => {
+    const lab = newLab();
+    cli(['lab', 'fault', lab, '--fail-start-times', '1']);
+    const r = cli(['new', '--lab', lab, '-r', 'PO1', '--service-timeout', '5', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.json.error.id).toBe('ServiceStartFailed');
+    expect(r.json.error.details.undone.join(' ')).toContain('Started MSExchangeDX again');
+    expect(labValue(lab)).toBeNull();
+    expect(labStatus(lab)).toBe('Running');
+  });
+
   it('fail to start: ServiceStartFailed; the rollback cannot start it either, so RollbackIncomplete says what to do by hand', () => {
     const lab = newLab();
     cli(['lab', 'fault', lab, '--fail-start']);

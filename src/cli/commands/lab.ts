@@ -114,6 +114,7 @@ Examples:
     .argument('<dir>', 'the lab folder')
     .option('--hang-on-stop', 'the service ignores stop requests and stays Running')
     .option('--fail-start', 'the DXA process exits while starting; the service ends Stopped with an error')
+    .option('--fail-start-times <n>', 'only the next <n> starts fail (a transient failure), then starts succeed')
     .option('--unrecognise', 'the DXA recognises no requestor name: no file, the value stays')
     .option('--slow-write <ms>', 'pause this long after each chunk while writing Resync.glb')
     .option('--crash-mid-write', 'the DXA dies halfway through writing Resync.glb (truncated file, service Stopped)')
@@ -144,6 +145,7 @@ Examples:
           path: dir,
           hangOnStop: o.hangOnStop ? true : undefined,
           failStart: o.failStart ? true : undefined,
+          failStartTimes: o.failStartTimes,
           unrecognise: o.unrecognise ? true : undefined,
           crashMidWrite: o.crashMidWrite ? true : undefined,
           importOnStart: o.importOnStart ? true : undefined,
