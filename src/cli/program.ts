@@ -15,7 +15,17 @@ export function buildProgram(): Command {
     )
     .version(VERSION, '-V, --version')
     .showHelpAfterError()
-    .addHelpText('after', EXIT_CODE_HELP);
+    .addHelpText(
+      'after',
+      `
+Examples:
+  resync-glb lab init ./lab -r PO1 -r PO2 && resync-glb lab start ./lab
+  resync-glb new --lab ./lab -r PO1 -r PO2 --json
+  resync-glb copy ./lab/output/Resync-LABDSS-<time>.glb -d ./lab/postoffices/PO1/MAILDATA/GLB
+  resync-glb inspect ./lab/output/Resync-LABDSS-<time>.glb
+  resync-glb new --computer-name EXCH01 --transport Rpc -r "Sales Postoffice" --what-if
+${EXIT_CODE_HELP}`,
+    );
   program.addCommand(newCommand());
   program.addCommand(copyCommand());
   program.addCommand(inspectCommand());
