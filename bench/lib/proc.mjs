@@ -114,3 +114,40 @@ export async function peakRss(cmd, args, opts = {}) {
 export async function syncFs(dir) {
   await timed('sync', ['-f', dir], { mustSucceed: false }).catch(() => undefined);
 }
+
+/**
+ * Runs `cmd args` and samples its resident set size (VmRSS, MiB) every `everyMs` from
+ * /proc/<pid>/status (Linux). Resolves { samples: [[ms, MiB]], ms }.
+ */
+export function rssSeries(cmd, args, { everyMs = 20, env } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const t0 = process.hrtime.bigint();
+    const samples = [];
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const poll = setInterval(() => {
+      try {
+        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) samples.push([Number(process.hrtime.bigint() - t0) / 1e6, Number(m[1]) / 1024]);
+      } catch {
+        /* exiting */
+      }
+    }, everyMs);
+    child.on('error', (e) => {
+      clearInterval(poll);
+      reject(e);
+    });
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (code !== 0) reject(new Error(`${cmd} exited with ${code}: ${stderr.slice(-2000)}`));
+      else resolve({ samples, ms });
+    });
+  });
+}
+
+/** True when /proc/<pid>/status can be read (Linux). */
+export function hasProcStatus() {
+  return existsSync(`/proc/${process.pid}/status`);
+}
