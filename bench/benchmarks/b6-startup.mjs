@@ -49,7 +49,7 @@ export async function run(ctx) {
       { name: 'import-resyncglb', run: ps('Import-Module ResyncGlb; $null = Get-Command New-ResyncGlb') },
       { name: 'import-empty', run: ps('Import-Module Empty') },
     ];
-    const psReps = ctx.quick ? 3 : 8;
+    const psReps = ctx.quick ? 3 : 10;
     ctx.log(`  B6: fresh pwsh importing ResyncGlb vs an empty module, ${psReps} rounds`);
     const p = await interleave(psVariants, { reps: psReps, warmup: 1, log: ctx.log });
     figs.push(
