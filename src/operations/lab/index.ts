@@ -11,6 +11,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CONTRACT } from '../contract';
 import { ResyncError } from '../../core/errors';
+import { hashFile } from '../hash-file';
 import type { DssOperations, DxadataLocation, FileInfo, ServiceInfo, Unwatch } from '../operations';
 import { readLabConfig, SERVICE_DISPLAY_NAME_VALUE } from '../../lab/layout';
 import { labPaths, SERVICE_KEY } from '../../lab/paths';
@@ -318,15 +319,7 @@ class LabOperations implements DssOperations {
   }
 }
 
-export async function hashFile(p: string): Promise<{ length: number; sha256: string }> {
-  const h = createHash('sha256');
-  let length = 0;
-  for await (const chunk of createReadStream(p) as AsyncIterable<Buffer>) {
-    h.update(chunk);
-    length += chunk.length;
-  }
-  return { length, sha256: h.digest('hex').toUpperCase() };
-}
+export { hashFile };
 
 export async function openLabOperations(labDir: string, opts: LabOperationsOptions = {}): Promise<DssOperations> {
   const root = resolve(labDir);

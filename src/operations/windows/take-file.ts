@@ -14,7 +14,7 @@
  *    and the error says what is left to do by hand (domain.md: a Resync.glb left in Dxadata may
  *    be processed again, Q156124).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
@@ -22,6 +22,7 @@ import { ResyncError, isResyncError } from '../../core/errors';
 import type { DssScriptSession } from './session';
 import { SCRIPTS } from './scripts';
 import { adminSharePath } from './transport';
+import { hashFile } from '../hash-file';
 
 export interface SourceHash {
   length: number;
@@ -46,17 +47,6 @@ async function exists(p: string): Promise<boolean> {
     if (errnoCode(e) === 'ENOENT') return false;
     throw e;
   }
-}
-
-/** Hash of a local file as uppercase hex, with its length. */
-export async function hashLocalFile(p: string): Promise<{ length: number; sha256: string }> {
-  const h = createHash('sha256');
-  let length = 0;
-  for await (const chunk of createReadStream(p) as AsyncIterable<Buffer>) {
-    h.update(chunk);
-    length += chunk.length;
-  }
-  return { length, sha256: h.digest('hex').toUpperCase() };
 }
 
 /** Moves the finished temp file to `to` without overwriting: a hard link, else a checked rename. */
@@ -120,7 +110,7 @@ export async function takeFile(session: DssScriptSession, from: string, localTo:
       const reachable = session.transport === 'Rpc' ? adminSharePath(session.computerName, from) : from;
       await copyReachable(reachable, tmp);
     }
-    const received = await hashLocalFile(tmp);
+    const received = await hashFile(tmp);
     if (received.length !== source.length || received.sha256 !== source.sha256.toUpperCase()) {
       throw new ResyncError(
         'HashMismatch',
