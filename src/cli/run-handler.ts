@@ -83,6 +83,12 @@ export async function runFromCli(
   } catch (e) {
     reporter.done();
     const err = toResyncError(e);
+    // A command with one result per item (copy) still owes the user the items that were done:
+    // printed before the error, or with --json inside the error's details.results.
+    if (results.length > 0) {
+      if (opts.json) err.details.results = results.map((r) => r.data);
+      else for (const r of results) process.stdout.write(`${formatHuman(r.type, r.data)}\n`);
+    }
     if (opts.json) {
       process.stdout.write(
         `${JSON.stringify({ error: { id: err.id, category: err.category, message: err.message, details: err.details } }, null, 2)}\n`,

@@ -1,38 +1,8 @@
 import { Command, Option } from 'commander';
 import { runFromCli } from '../run-handler';
-import { formatHuman } from '../format';
-import type { CommandHandler } from '../../protocol/context';
-import { isResyncError } from '../../core/errors';
+import { collect } from '../options';
 import { copyHandler, DEFAULT_THROTTLE_LIMIT, DEFAULT_TIMEOUT_SEC } from '../../copy/handler';
 import { REQUESTOR_TYPES } from '../../copy/types';
-
-/**
- * runFromCli prints results only when the handler succeeds; a copy that fails for some folders
- * still owes the user every folder's result. Text mode prints them before the error; with --json
- * they go into the error's details (`details.results`), so stdout stays one JSON document.
- */
-export function withResultsOnFailure(handler: CommandHandler, json: boolean): CommandHandler {
-  return async (params, ctx) => {
-    const seen: Array<{ type: string; data: Record<string, unknown> }> = [];
-    try {
-      await handler(params, {
-        ...ctx,
-        emitResult: (type, data) => {
-          seen.push({ type, data });
-          ctx.emitResult(type, data);
-        },
-      });
-    } catch (e) {
-      if (isResyncError(e) && seen.length > 0) {
-        if (json) e.details.results = seen.map((r) => r.data);
-        else for (const r of seen) process.stdout.write(`${formatHuman(r.type, r.data)}\n`);
-      }
-      throw e;
-    }
-  };
-}
-
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 export function copyCommand(): Command {
   return new Command('copy')
@@ -66,7 +36,7 @@ Examples:
     .action(async (path: string, o: Record<string, unknown>) => {
       const destination = o.destination as string[];
       await runFromCli(
-        withResultsOnFailure(copyHandler, Boolean(o.json)),
+        copyHandler,
         {
           path,
           destination: destination.length > 0 ? destination : undefined,

@@ -11,7 +11,7 @@ import {
 import { runDxaService } from '../../lab/dxa-service';
 import type { RequestorSpec } from '../../lab/types';
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
+import { collect } from '../options';
 
 /** `--requestor "Display[|CommonName[|RDN]]"`: a plain name is the display name (CN and RDN derived). */
 function parseRequestor(arg: string): string | RequestorSpec {

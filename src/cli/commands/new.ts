@@ -3,7 +3,7 @@ import { runFromCli } from '../run-handler';
 import { newHandler, TRANSPORTS } from '../../core/new-handler';
 import { readSecretFromStdin } from '../secret';
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
+import { collect } from '../options';
 
 export function newCommand(): Command {
   return new Command('new')
