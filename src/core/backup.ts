@@ -29,10 +29,14 @@ export function regFileText(rec: BackupRecord): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
+/** A computer name as it may appear in a file name (Resync-<host>-<stamp>.glb and the like). */
+export function fileSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
 export async function writeBackup(folder: string, stamp: string, rec: BackupRecord): Promise<string> {
   await mkdir(folder, { recursive: true });
-  const safeHost = rec.computerName.replace(/[^A-Za-z0-9._-]/g, '_');
-  const base = join(folder, `MSExchangeDX-${safeHost}-${stamp}`);
+  const base = join(folder, `MSExchangeDX-${fileSafe(rec.computerName)}-${stamp}`);
   await atomicWrite(`${base}.reg`, Buffer.from(`\ufeff${regFileText(rec)}`, 'utf16le'));
   await atomicWrite(`${base}.json`, `${JSON.stringify(rec, null, 2)}\n`);
   return `${base}.json`;

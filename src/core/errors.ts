@@ -12,7 +12,6 @@ export const ERRORS = {
   ProtocolError: { category: 'InvalidData', exitCode: 2 },
   // preflight refusals (nothing was changed)
   ServiceNotFound: { category: 'ObjectNotFound', exitCode: 3 },
-  NotDss: { category: 'InvalidOperation', exitCode: 3 },
   ValuePending: { category: 'ResourceExists', exitCode: 3 },
   DxadataNotFound: { category: 'ObjectNotFound', exitCode: 3 },
   InsufficientSpace: { category: 'LimitsExceeded', exitCode: 3 },

@@ -13,7 +13,7 @@ import { CONTRACT } from '../operations/contract';
 import type { Reporter } from './reporter';
 import { ResyncError, toResyncError } from './errors';
 import { normalizeRequestorNames, sameNames } from './names';
-import { writeBackup, stampOf, serviceKeyName } from './backup';
+import { writeBackup, stampOf, serviceKeyName, fileSafe } from './backup';
 import { newRunState, type RunState } from './run-state';
 import { rollback, changedAnything } from './rollback';
 import { settleBeforeStop } from './settle';
@@ -138,8 +138,8 @@ export async function runNewResync(
   const runId = opts.runId ?? randomUUID();
   const state = newRunState(runId, ops.computerName, stamp, opts.outputPath);
   const warnings: string[] = [];
+  // Warnings also go into the result, so a script sees them without a warning stream.
   const warn: Reporter = {
-    ...reporter,
     progress: (u) => reporter.progress(u),
     verbose: (m) => reporter.verbose(m),
     whatIf: (a, t) => reporter.whatIf(a, t),
@@ -166,7 +166,7 @@ export async function runNewResync(
   state.dxadata = facts.dxadata.path;
   const key = serviceKeyName();
   const backupFolder = opts.backupPath ?? join(opts.outputPath, 'backup');
-  const host = ops.computerName.replace(/[^A-Za-z0-9._-]/g, '_');
+  const host = fileSafe(ops.computerName);
   const previousTo = join(opts.outputPath, `Resync-${host}-${stamp}.previous.glb`);
   const finalTo = join(opts.outputPath, `Resync-${host}-${stamp}.glb`);
 

@@ -13,6 +13,7 @@ import { CONTRACT } from '../operations/contract';
 import type { Reporter } from './reporter';
 import type { RunState } from './run-state';
 import { settleBeforeStop } from './settle';
+import { fileSafe } from './backup';
 
 export interface RollbackOutcome {
   undone: string[];
@@ -94,8 +95,7 @@ export async function rollback(
       async () => {
         const st = await ops.statFile(partial);
         if (!st) return null;
-        const host = state.computerName.replace(/[^A-Za-z0-9._-]/g, '_');
-        const to = join(opts.outputFolder, `Resync-${host}-${state.stamp}.incomplete.glb`);
+        const to = join(opts.outputFolder, `Resync-${fileSafe(state.computerName)}-${state.stamp}.incomplete.glb`);
         await ops.takeFile(partial, to);
         state.fileTaken = true;
         return `Moved the incomplete ${CONTRACT.resyncFileName} (${st.length} bytes) out of Dxadata to ${to}.`;
