@@ -120,6 +120,8 @@ Describe 'ResyncGlb over SSH remoting (loopback)' -Tag 'Remoting' {
         (Get-FileHash -LiteralPath $result.BackupPath -Algorithm SHA256).Hash | Should -BeExactly $oldHash
         @(Get-ChildItem -LiteralPath $glb -Force -Filter '.RESYNC.GLB.tmp-*').Count | Should -Be 0 -Because 'no temporary copy is left behind'
         $result.NextStep | Should -Match 'import admin -p<password> -q -y -d'
+        $postoffice = Join-Path $lab 'postoffices/PO2'
+        $result.NextStep | Should -Match ('-d' + [regex]::Escape($postoffice) + ' ')
     }
 
     It 'Copy-ResyncToRequestor -ToSession refuses a source that no longer matches its Sha256 and copies nothing' {

@@ -74,8 +74,9 @@ function Copy-ResyncToSession {
                 $fs = [System.IO.File]::Open($temp, 'Open', 'ReadWrite', 'None')
                 try {
                     $sha = [System.Security.Cryptography.SHA256]::Create()
+                    # Opened without sharing, so no other writer holds it while it is hashed. (.NET 2.0,
+                    # which a PowerShell 2.0 DSS runs, has no FileStream.Flush(true) to force it to disk.)
                     $hash = [System.BitConverter]::ToString($sha.ComputeHash($fs)).Replace('-', '')
-                    $fs.Flush()
                 }
                 finally {
                     $fs.Close()
@@ -113,7 +114,9 @@ function Copy-ResyncToSession {
         $result.BackupPath = $outcome.backup
         $result.Status = 'Copied'
         if ($RequestorType -eq 'MSMail') {
-            $postoffice = [System.IO.Path]::GetDirectoryName([System.IO.Path]::GetDirectoryName($Folder.TrimEnd('\', '/')))
+            # The remote folder is in the remote computer's path syntax, so split on both separators
+            # rather than this computer's rules: <postoffice>\MAILDATA\GLB -> <postoffice>.
+            $postoffice = $Folder.TrimEnd('\', '/') -replace '[\\/][^\\/]+[\\/][^\\/]+$', ''
             $result.NextStep = "At the postoffice on $($Session.ComputerName): import admin -p<password> -q -y -d$postoffice ; then: rebuild -f -d$postoffice (KB Q96060; Rebuild fails with error 203 while users are signed in)"
         }
     }
