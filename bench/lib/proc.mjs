@@ -57,7 +57,8 @@ export function timed(cmd, args, { env, cwd, input, limitMs = DEFAULT_LIMIT_MS, 
       });
     });
     if (input !== undefined) child.stdin.write(input);
-    if (input === undefined || !onLine) child.stdin.end();
+    // With onLine the caller decides when stdin ends (the engine treats its end as a cancel).
+    if (!onLine) child.stdin.end();
   });
 }
 
