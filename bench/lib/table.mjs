@@ -23,7 +23,10 @@ export function rowsOf(figures) {
         ran: f.ran,
         tool: spread(f.tool, f.tool.unit),
         baseline: spread(f.baseline, f.baseline.unit),
-        figure: `${spread(f.ratio, 'x')}`,
+        // A median that rounds to the target gets a third decimal, so the verdict is visible in it.
+        figure: Math.abs(f.ratio.median - (f.target?.max ?? NaN)) < 0.005
+          ? `${f.ratio.median.toFixed(3)} (${fmtValue(f.ratio.min, 'x')}–${fmtValue(f.ratio.max, 'x')})`
+          : spread(f.ratio, 'x'),
         target: f.target ? `≤ ${f.target.max}` : '',
         verdict,
         flush: f.flush ?? '',

@@ -71,3 +71,9 @@ test('figures judge the median against the target, and the table shows the verdi
   assert.match(t, /BY .*MISS/);
   assert.match(markdownTable([ok]), /^\| id \| what/);
 });
+
+test('a ratio median that rounds to its target is shown with three decimals', () => {
+  const f = ratioFigure({ id: 'BZ', what: 'w', tool: [1.1003, 1.1003, 1.1003], baseline: [1, 1, 1], toolName: 't', baselineName: 'b', target: 1.1, ran: 'node' });
+  assert.equal(f.pass, false);
+  assert.match(textTable([f]), /1\.100 \(1\.10–1\.10\).*MISS/);
+});
