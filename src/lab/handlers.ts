@@ -112,29 +112,23 @@ export const labStatusHandler: CommandHandler = async (params, ctx) => {
   await emitService(labDir(params), ctx);
 };
 
-export const labStartHandler: CommandHandler = async (params, ctx) => {
-  const dir = labDir(params);
-  const timeoutMs = (optNumber(params, 'timeoutSec', 0, 86_400) ?? 60) * 1000;
-  const ops = await openLabOperations(dir);
-  try {
-    await ops.startService(timeoutMs);
-  } finally {
-    await ops.dispose();
-  }
-  await emitService(dir, ctx);
-};
+/** lab start / lab stop: drive the lab service through its operations, then report its state. */
+function labServiceHandler(action: 'startService' | 'stopService'): CommandHandler {
+  return async (params, ctx) => {
+    const dir = labDir(params);
+    const timeoutMs = (optNumber(params, 'timeoutSec', 0, 86_400) ?? 60) * 1000;
+    const ops = await openLabOperations(dir);
+    try {
+      await ops[action](timeoutMs);
+    } finally {
+      await ops.dispose();
+    }
+    await emitService(dir, ctx);
+  };
+}
 
-export const labStopHandler: CommandHandler = async (params, ctx) => {
-  const dir = labDir(params);
-  const timeoutMs = (optNumber(params, 'timeoutSec', 0, 86_400) ?? 60) * 1000;
-  const ops = await openLabOperations(dir);
-  try {
-    await ops.stopService(timeoutMs);
-  } finally {
-    await ops.dispose();
-  }
-  await emitService(dir, ctx);
-};
+export const labStartHandler: CommandHandler = labServiceHandler('startService');
+export const labStopHandler: CommandHandler = labServiceHandler('stopService');
 
 /** Sets a pending ResyncConnectionRDNs value in the lab (as an earlier, unfinished attempt would). */
 export async function setLabPendingValue(dir: string, names: string[]): Promise<void> {
