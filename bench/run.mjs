@@ -4,7 +4,7 @@
 //
 //   node bench/run.mjs [--quick] [--only B3,B4] [--reps N] [--no-pwsh] [--markdown] [--module DIR]
 //
-// PowerShell figures run where a pwsh is present (RESYNCGLB_PWSH, else pwsh on PATH).
+// PowerShell figures run in the pinned pwsh 7.6.9 (installed into .tools/ on first use; RESYNCGLB_PWSH overrides).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

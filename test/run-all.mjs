@@ -1,18 +1,22 @@
 // `npm test`: runs every suite and ends with one line `N passed, N failed, N skipped` covering all.
-//   1. vitest (unit + integration projects)  -> test-results/vitest.json
-//   2. the PowerShell engine checks (test/engine/run.mjs, real System.Management.Automation) -> test-results/engine.json
-//   3. Pester (test/run-pester.ps1) where a pwsh >= 7.2 with Pester >= 5 is found (RESYNCGLB_PWSH or PATH);
-//      otherwise its tests are counted as skipped, with the reason.
+//   0. pwsh 7.6.9 and Pester 5.9.1 from NuGet into .tools/ on first use (scripts/powershell-tools.mjs);
+//      RESYNCGLB_PWSH names another pwsh instead.
+//   1. vitest (unit + integration projects; the suites that drive the real pwsh get it through
+//      RESYNCGLB_PWSH)                                           -> test-results/vitest.json
+//   2. Pester (test/run-pester.ps1) in that pwsh                 -> test-results/pester.json
+// Without the .NET SDK the PowerShell tools cannot be installed: the Pester tests are then counted as
+// skipped, with the reason, and so are the vitest suites that need a pwsh.
 // Exit code: non-zero if anything failed, or if a suite that ran found zero tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join, delimiter } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePowerShellTools, powerShellEnv } from '../scripts/powershell-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(root, 'test-results');
 mkdirSync(results, { recursive: true });
-const only = process.argv.slice(2); // e.g. `npm test -- vitest engine`
+const only = process.argv.slice(2); // e.g. `npm test -- vitest pester`
 const want = (s) => only.length === 0 || only.includes(s);
 const suites = [];
 
@@ -29,11 +33,17 @@ function readJson(file) {
   }
 }
 
+const tools = ensurePowerShellTools();
+if (tools.reason) process.stderr.write(`PowerShell suites will be skipped: ${tools.reason}\n`);
+else process.stderr.write(`PowerShell: pwsh ${tools.pwshVersion} (${tools.pwsh}), Pester ${tools.pester}\n`);
+// Without tools, RESYNCGLB_PWSH is left unset so the pwsh-driven vitest suites skip with their reason.
+const env = tools.reason ? { ...process.env } : powerShellEnv(tools);
+
 // 1. vitest
 if (want('vitest')) {
   const out = join(results, 'vitest.json');
   rmSync(out, { force: true });
-  const r = run(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
+  const r = run(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`], { env });
   const j = readJson(out);
   if (!j) {
     suites.push({ suite: 'vitest', passed: 0, failed: 1, skipped: 0, note: `no report (exit ${r.status})` });
@@ -50,17 +60,7 @@ if (want('vitest')) {
   }
 }
 
-// 2. engine checks
-if (want('engine')) {
-  const out = join(results, 'engine.json');
-  rmSync(out, { force: true });
-  const r = run(process.execPath, [join(root, 'test', 'engine', 'run.mjs')]);
-  const j = readJson(out);
-  if (!j) suites.push({ suite: 'engine', passed: 0, failed: 1, skipped: 0, note: `no report (exit ${r.status})` });
-  else suites.push({ suite: 'engine', passed: j.passed, failed: j.failed + (r.status !== 0 && j.failed === 0 ? 1 : 0), skipped: j.skipped, note: j.note ?? '' });
-}
-
-// 3. Pester
+// 2. Pester
 function countPesterIts() {
   const dir = join(root, 'test', 'ps');
   let n = 0;
@@ -71,38 +71,14 @@ function countPesterIts() {
   return n;
 }
 
-function findPwsh() {
-  const candidates = [];
-  if (process.env.RESYNCGLB_PWSH) candidates.push(process.env.RESYNCGLB_PWSH);
-  for (const d of (process.env.PATH ?? '').split(delimiter)) {
-    for (const name of ['pwsh', 'pwsh.exe']) if (d) candidates.push(join(d, name));
-  }
-  for (const c of candidates) {
-    if (!existsSync(c)) continue;
-    const probe = spawnSync(c, ['-NoProfile', '-NonInteractive', '-Command',
-      '$v=$PSVersionTable.PSVersion; $p=Get-Module -ListAvailable Pester | Sort-Object Version -Descending | Select-Object -First 1; "$($v.Major).$($v.Minor)|$($p.Version)"'],
-      { encoding: 'utf8', timeout: 60_000 });
-    const m = /^(\d+)\.(\d+)\|(\d+)?/m.exec(probe.stdout ?? '');
-    if (!m) return { reason: `${c} did not answer a version probe` };
-    const [maj, min] = [Number(m[1]), Number(m[2])];
-    if (maj < 7 || (maj === 7 && min < 2)) return { reason: `${c} is PowerShell ${maj}.${min}; the Pester suites need 7.2 or later` };
-    if (!m[3] || Number(m[3]) < 5) return { reason: `${c} has no Pester 5 or later (Install-Module Pester -MinimumVersion 5.0)` };
-    return { exe: c };
-  }
-  return { reason: 'no pwsh found (looked at RESYNCGLB_PWSH and PATH); this machine cannot install PowerShell from its package registries' };
-}
-
 if (want('pester')) {
-  const found = findPwsh();
-  const its = countPesterIts();
-  if (!found.exe) {
-    suites.push({ suite: 'pester', passed: 0, failed: 0, skipped: its, note: `SKIPPED ${its} Pester test(s) (It blocks; data-driven cases counted once): ${found.reason}` });
+  if (tools.reason) {
+    const its = countPesterIts();
+    suites.push({ suite: 'pester', passed: 0, failed: 0, skipped: its, note: `SKIPPED ${its} Pester test(s) (It blocks; data-driven cases counted once): ${tools.reason}` });
   } else {
     const out = join(results, 'pester.json');
     rmSync(out, { force: true });
-    const r = run(found.exe, ['-NoProfile', '-NonInteractive', '-File', join(root, 'test', 'run-pester.ps1'), '-OutFile', out], {
-      env: { ...process.env, TERM: 'dumb' },
-    });
+    const r = run(tools.pwsh, ['-NoProfile', '-NonInteractive', '-File', join(root, 'test', 'run-pester.ps1'), '-OutFile', out, '-PesterVersion', tools.pester], { env });
     const j = readJson(out);
     if (!j) suites.push({ suite: 'pester', passed: 0, failed: 1, skipped: 0, note: `no report (exit ${r.status})` });
     else suites.push({ suite: 'pester', passed: j.passed, failed: j.failed, skipped: j.skipped, note: `pwsh ${j.pwsh}, Pester ${j.pester}` });

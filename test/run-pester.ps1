@@ -2,8 +2,8 @@
 .SYNOPSIS
 Runs the Pester suites under test/ps and writes a one-line JSON summary for test/run-all.mjs.
 .DESCRIPTION
-Needs PowerShell 7.2+ and Pester 5 or later (imported with -MinimumVersion so Windows' Pester 3.4
-never shadows it). Each *.Tests.ps1 file is a container. Failures are counted as
+Needs PowerShell 7.2+ and Pester 5 or later (imported by version, so Windows' Pester 3.4 never shadows
+it); `npm test` installs pwsh 7.6.9 and Pester 5.9.1 into .tools/ and passes -PesterVersion. Each *.Tests.ps1 file is a container. Failures are counted as
 Failed + FailedBlocks + FailedContainers (a broken file or a failing BeforeAll counts), and a run
 that discovers zero tests is a failure. A JUnit XML report goes next to the JSON summary.
 .PARAMETER OutFile
@@ -15,12 +15,15 @@ Only tests with these tags (for example Remoting).
 param(
     [Parameter(Mandatory = $true)] [string] $OutFile,
     [string[]] $Tag,
-    [string[]] $ExcludeTag
+    [string[]] $ExcludeTag,
+    # The pinned Pester (npm test passes the copy it installed into .tools/); by default the newest 5.x found.
+    [string] $PesterVersion
 )
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-Import-Module Pester -MinimumVersion 5.0 -ErrorAction Stop
+if ($PesterVersion) { Import-Module Pester -RequiredVersion $PesterVersion -ErrorAction Stop }
+else { Import-Module Pester -MinimumVersion 5.0 -ErrorAction Stop }
 $root = Split-Path -Parent $PSScriptRoot
 $resultsDir = Split-Path -Parent $OutFile
 $null = New-Item -ItemType Directory -Force -Path $resultsDir

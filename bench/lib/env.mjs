@@ -1,9 +1,9 @@
 // What the benchmarks run on: the machine, the tools present, a pwsh if any, and a private copy of
 // the built module (so a rebuild by someone else during the run cannot change what is measured).
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir, release, platform } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { ensurePowerShellTools } from '../../scripts/powershell-tools.mjs';
 
 /** `name` found on PATH as an executable file, or null. */
 export function onPath(name) {
@@ -20,18 +20,13 @@ export function onPath(name) {
 }
 
 /**
- * The pwsh to measure: RESYNCGLB_PWSH when set, else `pwsh` on PATH. Returns { path, version,
- * source } or { path: null, reason }.
+ * The pwsh to measure: RESYNCGLB_PWSH when set, else the pinned pwsh 7.6.9 that `npm test` uses, installed into
+ * .tools/ on first use (scripts/powershell-tools.mjs). Returns { path, version, source } or { path: null, reason }.
  */
 export function findPwsh() {
-  const fromEnv = process.env.RESYNCGLB_PWSH;
-  const candidate = fromEnv || onPath('pwsh');
-  const source = fromEnv ? 'RESYNCGLB_PWSH' : 'PATH';
-  if (!candidate) return { path: null, reason: 'no pwsh: RESYNCGLB_PWSH is not set and pwsh is not on PATH' };
-  if (!existsSync(candidate)) return { path: null, reason: `${source} names ${candidate}, which does not exist` };
-  const r = spawnSync(candidate, ['-NoProfile', '-NonInteractive', '-Command', '$PSVersionTable.PSVersion.ToString()'], { encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) return { path: null, reason: `${candidate} (${source}) did not run: ${(r.stderr || r.error?.message || '').trim()}` };
-  return { path: candidate, version: r.stdout.trim(), source };
+  const tools = ensurePowerShellTools();
+  if (tools.reason) return { path: null, reason: tools.reason };
+  return { path: tools.pwsh, version: tools.pwshVersion, source: process.env.RESYNCGLB_PWSH ? 'RESYNCGLB_PWSH' : '.tools (pinned)' };
 }
 
 export function machineInfo() {
