@@ -13,8 +13,7 @@ BeforeAll {
     $version = [string]$manifestData.ModuleVersion
     $exported = @($manifestData.FunctionsToExport | Sort-Object)
     $originalModulePath = $env:PSModulePath
-    $pwsh = [Environment]::ProcessPath
-    if (-not $pwsh) { $pwsh = (Get-Process -Id $PID).Path }
+    $pwsh = Get-TestPwshPath
 
     $work = Join-Path ([System.IO.Path]::GetTempPath()) ('resync-pkg-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
     $out = Join-Path $work 'dist'

@@ -10,6 +10,7 @@
 # Windows, PowerShell older than 7.3) or returns $null. Set RESYNCGLB_TEST_SSHD to use another sshd
 # binary (a path that does not exist shows the skip path).
 Set-StrictMode -Version 3.0
+Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
 
 $script:DefaultSshd = '/usr/sbin/sshd'
 
@@ -91,8 +92,7 @@ function Start-SshFixture {
     $null = New-Item -ItemType Directory -Path $root
     $remoteHome = Join-Path $root 'home'
     $null = New-Item -ItemType Directory -Path $remoteHome
-    $pwsh = [Environment]::ProcessPath
-    if (-not $pwsh) { $pwsh = (Get-Process -Id $PID).Path }
+    $pwsh = Get-TestPwshPath
     foreach ($pair in @(@($root, 'the temp folder'), @($pwsh, 'the pwsh path'))) { Assert-PlainPath -Path $pair[0] -What $pair[1] }
 
     $fixture = [pscustomobject]@{

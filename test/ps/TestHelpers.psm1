@@ -4,6 +4,20 @@ $script:Bundle = Join-Path $script:Root 'module/ResyncGlb/bin/resync-glb.cjs'
 
 function Get-TestRoot { $script:Root }
 
+function Get-TestPwshPath {
+    <#
+    The pwsh to start again (a fresh process, an SSH subsystem): the one the runner was given, else the apphost
+    in $PSHOME. Not [Environment]::ProcessPath: a pwsh installed as a .NET tool runs under `dotnet`, so that
+    names dotnet, not pwsh.
+    #>
+    if ($env:RESYNCGLB_PWSH -and (Test-Path -LiteralPath $env:RESYNCGLB_PWSH -PathType Leaf)) { return $env:RESYNCGLB_PWSH }
+    foreach ($name in @('pwsh', 'pwsh.exe')) {
+        $candidate = Join-Path $PSHOME $name
+        if (Test-Path -LiteralPath $candidate -PathType Leaf) { return $candidate }
+    }
+    throw "no pwsh executable found (RESYNCGLB_PWSH is not set and `$PSHOME ($PSHOME) has none)"
+}
+
 function Invoke-TestCli {
     param([Parameter(Mandatory)] [string[]] $Arguments)
     $output = & node $script:Bundle @Arguments 2>&1
