@@ -86,6 +86,9 @@ function Invoke-ResyncBundle {
             switch ([string]$kind) {
                 'hello' {
                     if ((Get-ResyncProperty $evt 'protocol') -ne 1) {
+                        # An engine of another version has been sent nothing it could act on: stop it, do not wait for it.
+                        try { $proc.Kill() } catch { }
+                        $null = $proc.WaitForExit(5000)
                         throw (New-ResyncErrorRecord -Id 'ProtocolError' -Category 'InvalidData' -Message "The engine speaks protocol $(Get-ResyncProperty $evt 'protocol'); this module speaks 1. Reinstall the module.").Exception
                     }
                 }
