@@ -1,54 +1,35 @@
 <#
-checks.ps1 - static checks of every PowerShell file of ResyncGlb, run in the real PowerShell engine
-(System.Management.Automation 7.6.9, hosted by PsEngineHost; see README.md in this folder).
+Rules.ps1 - the static rules that stand in for PSScriptAnalyzer (not obtainable here), dot-sourced by
+test/ps/StaticRules.Tests.ps1, which runs them in the real pwsh: every .ps1/.psm1/.psd1 under module/, ps1/
+and test/ps/ parses, the rules of the table $Rules below hold on their scope of files, and every rule is proven
+able to fail on its fixtures (README.md beside this file lists them).
 
-    node test/engine/run.mjs                                   (builds the host, runs this and module-behaviour.ps1)
-    dotnet <PsEngineHost.dll> test/engine/checks.ps1 [-RepoRoot <dir>] [-ListRules]
-
-Uses the language, the parser/AST and .NET only: none of the cmdlets the NuGet engine lacks.
-
-What is checked (each item is one or more "TEST PASS|FAIL|SKIP" lines):
-  * every .ps1/.psm1/.psd1 under module/, ps1/ and test/ps/ parses; each parse error is reported with file,
-    line, column and message;
-  * the rules of the table $Rules below, each on its scope of files. Scopes:
-      Security    module/ and ps1/       PSScriptAnalyzer-like security and style rules
-      Compat51    module/ and ps1/       no syntax newer than Windows PowerShell 5.1 (the module's floor)
-      PS2         ps1/                   PowerShell 2.0 only (the ps1/ scripts run on old DSS hosts)
-      Remote      module/                the PS2 rules again, on script blocks given to Invoke-Command
-      Public      module/*/Public/*.ps1  cmdlet design: one function per file named as the file, approved
-                                         verb, [CmdletBinding()], ShouldProcess, [OutputType()], full help
-      Manifest    module/ResyncGlb/ResyncGlb.psd1
-  * every rule is proven able to fail: it must flag each of its fixtures/bad/ files and pass its
-    fixtures/good/ file (one test each).
+Scopes:
+  Security    module/ and ps1/       PSScriptAnalyzer-like security and style rules
+  Compat51    module/ and ps1/       no syntax newer than Windows PowerShell 5.1 (the module's floor)
+  PS2         ps1/                   PowerShell 2.0 only (the ps1/ scripts run on old DSS hosts)
+  Remote      module/                the PS2 rules again, on script blocks given to Invoke-Command
+  Public      module/*/Public/*.ps1  cmdlet design: one function per file named as the file, approved
+                                     verb, [CmdletBinding()], ShouldProcess, [OutputType()], full help
+  Manifest    module/ResyncGlb/ResyncGlb.psd1
 
 The "PS3+ path" rule (PS2.Cmdlets3Plus): the ps1/ scripts must run on PowerShell 2.0, which has no
 ConvertFrom-Json/ConvertTo-Json, Get-CimInstance, Get-FileHash and the other cmdlets listed in
 $Ps3PlusCmdlets. Such a cmdlet is allowed only inside an if/elseif/else block whose first line is the comment
-`# PS3+ path`, and only when a condition of that if statement tests $PSVersionTable, e.g.
-
-    if ($PSVersionTable.PSVersion.Major -ge 3) {
-        # PS3+ path
-        $data = ConvertFrom-Json -InputObject $text
-    }
-    else {
-        $data = ConvertFrom-ResyncJson20 $text     # a 2.0-compatible fallback
-    }
+`# PS3+ path`, and only when a condition of that if statement tests $PSVersionTable.
 
 Known limits (AST checks are not type inference): `ForEach-Object $scriptBlockVariable` counts as the 3.0
 simplified syntax; member-access enumeration (3.0) is not detected; commands called through a variable
 (`& $cmd`) are not resolved.
 #>
 param(
-    [string] $RepoRoot,
-    [switch] $ListRules
+    [string] $RepoRoot
 )
 
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 
-. ([System.IO.Path]::Combine($PSScriptRoot, 'lib', 'harness.ps1'))
-
-if (-not $RepoRoot) { $RepoRoot = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..')) }
+if (-not $RepoRoot) { $RepoRoot = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', '..')) }
 $RepoRoot = [System.IO.Path]::GetFullPath($RepoRoot)
 $FixtureRoot = [System.IO.Path]::Combine($PSScriptRoot, 'fixtures')
 
@@ -853,100 +834,11 @@ $ScopeLabel = @{
     Security = 'module/ + ps1/'; Compat51 = 'module/ + ps1/'; PS2 = 'ps1/'; Remote = 'module/ (Invoke-Command blocks)'; Public = 'module/*/Public'; Manifest = 'module/ResyncGlb/ResyncGlb.psd1'
 }
 
-if ($ListRules) {
+function Get-RuleTable {
+    <# The rule table as Markdown (README.md beside this file holds it between the rules markers). #>
     '| Rule | PSScriptAnalyzer rule | Scope | Flags | Proven by (fixtures/) |'
     '|---|---|---|---|---|'
     foreach ($r in $Rules) {
         '| `{0}` | {1} | {2} | {3} | {4} |' -f $r.Id, $r.Analyzer, $ScopeLabel[$r.Scope], $r.Summary.Replace('|', '\|'), (($r.Bad | ForEach-Object { "``$_``" }) -join ', ')
     }
-    return
 }
-
-# ---------------------------------------------------------------------------------------------------------
-# Tests
-# ---------------------------------------------------------------------------------------------------------
-
-# 1. Every PowerShell file parses.
-$parseFolders = @('module', 'ps1', [System.IO.Path]::Combine('test', 'ps'))
-$parseFiles = @(foreach ($f in $parseFolders) { Get-PowerShellFile ([System.IO.Path]::Combine($RepoRoot, $f)) })
-Test-Case "parse: there are PowerShell files to check under module/" {
-    Assert-True ($ModuleFiles.Count -gt 0) "no .ps1/.psm1/.psd1 under $ModuleDir"
-}
-foreach ($file in $parseFiles) {
-    Test-Case "parse: $(Get-RelativePath $file)" {
-        $parsed = Get-Parsed $file
-        Assert-NoFinding @(foreach ($e in $parsed.Errors) {
-                '{0}:{1}:{2} {3} [{4}]' -f (Get-RelativePath $file), $e.Extent.StartLineNumber, $e.Extent.StartColumnNumber, $e.Message, $e.ErrorId
-            })
-    }
-}
-Test-Case 'parse: the check reports a broken file with line and column (fixtures/bad/parse-error.ps1)' {
-    $bad = [System.IO.Path]::Combine($FixtureRoot, 'bad', 'parse-error.ps1')
-    $parsed = Get-Parsed $bad
-    Assert-True ($parsed.Errors.Count -gt 0) 'the broken fixture parsed without errors'
-    $first = $parsed.Errors[0]
-    Assert-True ($first.Extent.StartLineNumber -gt 1 -and $first.Extent.StartColumnNumber -gt 0) "no line/column in '$($first.Message)'"
-}
-
-# 2. The rules on the real files.
-foreach ($rule in $Rules) {
-    $analyzer = $rule.Analyzer
-    if ($rule.Scope -eq 'Public') {
-        foreach ($file in $PublicFiles) {
-            Test-Case "$($rule.Id) [$analyzer]: $(Get-RelativePath $file)" { Assert-NoFinding (Invoke-Rule $rule $file) }
-        }
-        if ($PublicFiles.Count -eq 0) {
-            Test-Case "$($rule.Id) [$analyzer]: module/*/Public" { Skip-Test 'no Public/*.ps1 files yet' }
-        }
-        continue
-    }
-    $files = @(Get-ScopeFile $rule.Scope)
-    Test-Case "$($rule.Id) [$analyzer]: $($ScopeLabel[$rule.Scope]) ($($files.Count) files)" {
-        if ($rule.Scope -eq 'Manifest' -and -not [System.IO.File]::Exists($ManifestPath)) { throw "no manifest at $(Get-RelativePath $ManifestPath)" }
-        Assert-NoFinding @(foreach ($file in $files) { Invoke-Rule $rule $file })
-    }
-}
-
-# 3. Every rule can fail: it flags its bad fixtures and passes its good ones.
-foreach ($rule in $Rules) {
-    foreach ($bad in $rule.Bad) {
-        Test-Case "$($rule.Id) [$($rule.Analyzer)] flags fixtures/$bad" {
-            $path = [System.IO.Path]::Combine($FixtureRoot, $bad)
-            Assert-True ([System.IO.File]::Exists($path)) "fixture missing: $path"
-            $parsed = Get-Parsed $path
-            if ($parsed.Errors.Count -gt 0) { throw "the bad fixture must parse, so that the rule (not the parser) flags it: $($parsed.Errors[0].Message)" }
-            $findings = @(Invoke-Rule $rule $path)
-            Assert-True ($findings.Count -gt 0) 'the rule found nothing in its bad fixture'
-        }
-    }
-    foreach ($good in $rule.Good) {
-        Test-Case "$($rule.Id) [$($rule.Analyzer)] passes fixtures/$good" {
-            $path = [System.IO.Path]::Combine($FixtureRoot, $good)
-            Assert-True ([System.IO.File]::Exists($path)) "fixture missing: $path"
-            Assert-NoFinding (Invoke-Rule $rule $path)
-        }
-    }
-}
-
-# 4. The data the rules rest on.
-Test-Case 'UseApprovedVerbs: the hard-coded verb list equals the engine''s Verbs* classes (Get-Verb)' {
-    $fromEngine = [System.Collections.Generic.List[string]]::new()
-    foreach ($cls in @([System.Management.Automation.VerbsCommon], [System.Management.Automation.VerbsCommunications], [System.Management.Automation.VerbsData],
-            [System.Management.Automation.VerbsDiagnostic], [System.Management.Automation.VerbsLifecycle], [System.Management.Automation.VerbsSecurity],
-            [System.Management.Automation.VerbsOther])) {
-        foreach ($field in $cls.GetFields()) { $fromEngine.Add([string]$field.GetValue($null)) }
-    }
-    $missing = @($fromEngine | Where-Object { $ApprovedVerbs -cnotcontains $_ })
-    $extra = @($ApprovedVerbs | Where-Object { $fromEngine -cnotcontains $_ })
-    Assert-True ($missing.Count -eq 0 -and $extra.Count -eq 0) "missing: $($missing -join ', '); not approved: $($extra -join ', ')"
-    Assert-Equal $fromEngine.Count $ApprovedVerbs.Count 'verb count'
-}
-Test-Case 'README.md names every rule of the table' {
-    $readme = [System.IO.Path]::Combine($PSScriptRoot, 'README.md')
-    Assert-True ([System.IO.File]::Exists($readme)) 'test/engine/README.md is missing'
-    $text = [System.IO.File]::ReadAllText($readme)
-    $unnamed = @($Rules | Where-Object { -not $text.Contains('`' + $_.Id + '`') } | ForEach-Object { $_.Id })
-    Assert-True ($unnamed.Count -eq 0) "not in README.md: $($unnamed -join ', ')"
-}
-
-Write-TestSummary
