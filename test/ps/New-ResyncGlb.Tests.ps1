@@ -42,6 +42,51 @@ Describe 'New-ResyncGlb on a lab DSS' {
         (New-ResyncGlb -LabPath $lab -Requestor PO2 -Force).ValueRemoved | Should -BeTrue
     }
 
+    It 'reports progress and completes every progress activity it opens' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1')).AddStatement()
+            $null = $ps.AddCommand('New-ResyncGlb').AddParameter('LabPath', $lab).AddParameter('Requestor', @('PO1')).AddParameter('Force', $true)
+            $out = @($ps.Invoke())
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            @($out).Count | Should -Be 1
+            $records = @($ps.Streams.Progress)
+        }
+        finally { $ps.Dispose() }
+        $records.Count | Should -BeGreaterThan 0
+        $last = @{}
+        foreach ($p in $records) { $last[$p.ActivityId] = $p }
+        @($last.Values | Where-Object { $_.RecordType -ne 'Completed' } | ForEach-Object { "[$($_.ActivityId)] $($_.Activity): $($_.StatusDescription)" }) |
+            Should -BeNullOrEmpty -Because 'every activity opened must end with a Completed record'
+    }
+
+    It 'without -Force a console asks once (ConfirmImpact High): No changes nothing, Yes runs' {
+        # A real console host: a fresh pwsh whose prompts read the answer from its redirected stdin.
+        $script = Join-Path $lab 'confirm.ps1'
+        Set-Content -LiteralPath $script -Value @(
+            'param([string] $Manifest, [string] $Lab)'
+            'Import-Module $Manifest'
+            '$r = New-ResyncGlb -LabPath $Lab -Requestor PO1'
+            '"RESULTS=$(@($r).Count)"'
+        )
+        $before = Get-TestLabSnapshot -Path $lab
+        $no = 'N' | & (Get-TestPwshPath) -NoProfile -File $script -Manifest (Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1') -Lab $lab 2>&1
+        ($no -join "`n") | Should -Match 'Are you sure you want to perform this action\?'
+        ($no -join "`n") | Should -Match 'RESULTS=0'
+        Get-TestLabSnapshot -Path $lab | Should -BeExactly $before
+        $yes = 'Y' | & (Get-TestPwshPath) -NoProfile -File $script -Manifest (Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1') -Lab $lab 2>&1
+        @($yes | Where-Object { "$_" -match 'Are you sure' }).Count | Should -Be 1
+        ($yes -join "`n") | Should -Match 'RESULTS=1'
+        Get-TestLabValue -Path $lab | Should -BeNullOrEmpty
+    }
+
+    It '-WhatIf writes What if: lines to the host' {
+        $script = Join-Path $lab 'whatif.ps1'
+        Set-Content -LiteralPath $script -Value @('param([string] $Manifest, [string] $Lab)', 'Import-Module $Manifest', 'New-ResyncGlb -LabPath $Lab -Requestor PO1 -WhatIf')
+        $out = & (Get-TestPwshPath) -NoProfile -NonInteractive -File $script -Manifest (Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1') -Lab $lab 2>&1
+        @($out | Where-Object { "$_" -like 'What if:*' }).Count | Should -BeGreaterThan 0
+    }
+
     It 'declares ConfirmImpact High so a default session asks first' {
         $meta = [System.Management.Automation.CommandMetadata]::new((Get-Command New-ResyncGlb))
         $meta.ConfirmImpact | Should -Be 'High'
@@ -68,7 +113,9 @@ Describe 'New-ResyncGlb on a lab DSS' {
     }
 
     It 'binds Requestor and LabPath from the pipeline by property name' {
-        $r = [pscustomobject]@{ Name = 'PO1'; LabPath = $lab }, [pscustomobject]@{ Name = 'PO2'; LabPath = $lab } | New-ResyncGlb -Force
+        $out = @([pscustomobject]@{ Name = 'PO1'; LabPath = $lab }, [pscustomobject]@{ Name = 'PO2'; LabPath = $lab } | New-ResyncGlb -Force 4>&1)
+        @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }) | Should -BeNullOrEmpty -Because 'no -Verbose was given'
+        $r = @($out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
         @($r).Count | Should -Be 1
         $r.Requestor | Should -Be @('PO1', 'PO2')
     }

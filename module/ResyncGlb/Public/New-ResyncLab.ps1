@@ -64,7 +64,7 @@ function New-ResyncLab {
         [string] $ComputerName,
 
         [ValidateRange(0, 600000)]
-        [int] $StartMs = -1,
+        [int] $StartMs,
 
         [switch] $Force
     )
