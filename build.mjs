@@ -1,42 +1,56 @@
-// Bundles the CLI (src/cli/main.ts) into one CommonJS file shipped inside the module:
-// module/ResyncGlb/bin/resync-glb.cjs. It needs nothing from node_modules at run time;
-// test/unit/bundle.test.ts checks that from the metafile this script writes.
+// Builds the module that ships into dist/ResyncGlb, outside the source tree:
+//   - the module's own files, copied from module/ResyncGlb (manifest, root module, Public/, Private/, format, help);
+//   - bin/resync-glb.cjs: the CLI (src/cli/main.ts) bundled into one CommonJS file that needs nothing from
+//     node_modules at run time (test/unit/bundle.test.ts checks that from bin/meta.json, written here);
+//   - ps1/: the Windows operations' fixed scripts (src/operations/windows/scripts.ts finds them beside bin/).
+// Nothing is written under module/ or ps1/, so an edit there is never overwritten by a build.
+//
+//   node build.mjs [--quiet]          import { buildModule, MODULE_OUT } from './build.mjs'
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync, mkdirSync, readdirSync, copyFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const outfile = join(root, 'module', 'ResyncGlb', 'bin', 'resync-glb.cjs');
-mkdirSync(dirname(outfile), { recursive: true });
+/** Where the built module lands: import dist/ResyncGlb/ResyncGlb.psd1, run dist/ResyncGlb/bin/resync-glb.cjs. */
+export const MODULE_OUT = join(root, 'dist', 'ResyncGlb');
 
-const result = await build({
-  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  banner: { js: '#!/usr/bin/env node' },
-  define: { __RESYNCGLB_VERSION__: JSON.stringify(pkg.version) },
-  // debug's optional colour support is loaded inside try/catch; nothing else may stay external.
-  external: ['supports-color'],
-  metafile: true,
-  sourcemap: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-writeFileSync(join(root, 'module', 'ResyncGlb', 'bin', 'meta.json'), JSON.stringify(result.metafile));
+export async function buildModule({ quiet = false } = {}) {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  // Built beside the final folder and renamed into place, so a reader never sees half a module.
+  const tmp = `${MODULE_OUT}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  cpSync(join(root, 'module', 'ResyncGlb'), tmp, { recursive: true });
 
-// The Windows operations' fixed scripts ship inside the module, beside the bundle's folder
-// (src/operations/windows/scripts.ts finds them by walking up from the bundle).
-const ps1Out = join(root, 'module', 'ResyncGlb', 'ps1');
-rmSync(ps1Out, { recursive: true, force: true });
-mkdirSync(ps1Out, { recursive: true });
-for (const f of readdirSync(join(root, 'ps1'))) {
-  if (f.endsWith('.ps1')) copyFileSync(join(root, 'ps1', f), join(ps1Out, f));
+  const result = await build({
+    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+    outfile: join(tmp, 'bin', 'resync-glb.cjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    define: { __RESYNCGLB_VERSION__: JSON.stringify(pkg.version) },
+    // debug's optional colour support is loaded inside try/catch; nothing else may stay external.
+    external: ['supports-color'],
+    metafile: true,
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  writeFileSync(join(tmp, 'bin', 'meta.json'), JSON.stringify(result.metafile));
+
+  mkdirSync(join(tmp, 'ps1'), { recursive: true });
+  for (const f of readdirSync(join(root, 'ps1'))) {
+    if (f.endsWith('.ps1')) copyFileSync(join(root, 'ps1', f), join(tmp, 'ps1', f));
+  }
+
+  rmSync(MODULE_OUT, { recursive: true, force: true });
+  renameSync(tmp, MODULE_OUT);
+  if (!quiet) console.error(`built ${MODULE_OUT.slice(root.length + 1)} (v${pkg.version})`);
+  return MODULE_OUT;
 }
-if (!process.argv.includes('--quiet')) {
-  console.error(`built ${outfile.slice(root.length + 1)} (v${pkg.version})`);
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildModule({ quiet: process.argv.includes('--quiet') });
 }

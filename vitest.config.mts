@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Builds dist/ResyncGlb first: the bundle the integration tests and the lab DXA run (test/support/build.global.ts).
+    globalSetup: ['test/support/build.global.ts'],
     projects: [
       {
         test: {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bundle = join(root, 'module', 'ResyncGlb', 'bin', 'resync-glb.cjs');
+const bundle = join(root, 'dist', 'ResyncGlb', 'bin', 'resync-glb.cjs');
 const lab = join(root, '.lab', 'demo');
 
 function cli(args, { json = false } = {}) {

@@ -1,4 +1,4 @@
-// `npm run package` (after `node build.mjs`): packs module/ResyncGlb into dist/ as
+// `npm run package` (after `node build.mjs`): packs the built module (dist/ResyncGlb) into dist/packages/ as
 //   ResyncGlb.<version>.nupkg  - a NuGet package in the PowerShell Gallery layout that Install-Module /
 //                                Install-PSResource accept from a local (folder) repository
 //   ResyncGlb-<version>.zip    - the module folder (ResyncGlb/<files>) for unzipping into a Modules folder
@@ -485,7 +485,7 @@ export function packageModule({ moduleDir, outDir }) {
 }
 
 function parseArgs(argv) {
-  const opts = { moduleDir: join(ROOT, 'module', 'ResyncGlb'), outDir: join(ROOT, 'dist') };
+  const opts = { moduleDir: join(ROOT, 'dist', 'ResyncGlb'), outDir: join(ROOT, 'dist', 'packages') };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     const next = () => {

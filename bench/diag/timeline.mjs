@@ -13,7 +13,7 @@ import { Lab } from '../lib/lab.mjs';
 import { scratchDir } from '../lib/files.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const bundle = join(here, '..', '..', 'module', 'ResyncGlb', 'bin', 'resync-glb.cjs');
+const bundle = join(here, '..', '..', 'dist', 'ResyncGlb', 'bin', 'resync-glb.cjs');
 const opt = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;

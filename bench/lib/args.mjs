@@ -18,7 +18,7 @@ const USAGE = `usage: node bench/run.mjs [--quick] [--only B1,B3] [--reps N] [--
   --no-pwsh    skip the PowerShell figures even where a pwsh is present
   --markdown   print the table as Markdown
   --module DIR measure another build of the module (a ResyncGlb folder with bin/resync-glb.cjs),
-               e.g. a prototype of a proposed fix; default: the repository's module/ResyncGlb`;
+               e.g. a prototype of a proposed fix; default: the repository's build, dist/ResyncGlb`;
 
 export function parseArgs(argv) {
   const o = { quick: false, only: Object.keys(BENCHMARKS), reps: undefined, noPwsh: false, markdown: false, module: undefined, help: false, usage: USAGE };

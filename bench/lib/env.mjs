@@ -61,12 +61,12 @@ export function shellTools() {
 }
 
 /**
- * Copies the built module (module/ResyncGlb, or `moduleDir`; bundle included) to a private folder
+ * Copies the built module (dist/ResyncGlb, or `moduleDir`; bundle included) to a private folder
  * <tmp>/Modules/ResyncGlb, beside an empty module <tmp>/Modules/Empty for B6's baseline.
  * Returns { root, modules, bundle, psd1 }.
  */
 export function snapshotModule(repoRoot, moduleDir) {
-  const src = moduleDir ? resolve(moduleDir) : join(repoRoot, 'module', 'ResyncGlb');
+  const src = moduleDir ? resolve(moduleDir) : join(repoRoot, 'dist', 'ResyncGlb');
   const bundleSrc = join(src, 'bin', 'resync-glb.cjs');
   if (!existsSync(bundleSrc)) throw new Error(`${bundleSrc} is not built; run: npm run bench (it builds first) or node build.mjs`);
   const root = mkdtempSync(join(tmpdir(), 'resync-bench-'));

@@ -17,7 +17,7 @@ const BUNDLE_NAME = 'resync-glb.cjs';
 
 /**
  * The bundle that can run `lab __dxa`: this very file when running inside the bundle, else the
- * built module/ResyncGlb/bin/resync-glb.cjs of the repository (vitest, ts-node).
+ * built dist/ResyncGlb/bin/resync-glb.cjs of the repository (vitest, ts-node).
  */
 export function bundlePath(): string {
   if (basename(__filename) === BUNDLE_NAME) return __filename;
@@ -28,7 +28,7 @@ export function bundlePath(): string {
     if (existsSync(pkg)) {
       try {
         if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'resyncglb') {
-          const built = join(dir, 'module', 'ResyncGlb', 'bin', BUNDLE_NAME);
+          const built = join(dir, 'dist', 'ResyncGlb', 'bin', BUNDLE_NAME);
           if (existsSync(built)) return built;
           throw new ResyncError('OperationFailed', `The lab DXA runs from the built bundle, and ${built} does not exist. Build it first: node build.mjs`, {
             target: built,

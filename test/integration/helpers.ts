@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const ROOT = join(__dirname, '..', '..');
-export const BUNDLE = join(ROOT, 'module', 'ResyncGlb', 'bin', 'resync-glb.cjs');
+export const BUNDLE = join(ROOT, 'dist', 'ResyncGlb', 'bin', 'resync-glb.cjs');
 
 export function ensureBundle(): void {
   if (!existsSync(BUNDLE)) throw new Error(`The bundle ${BUNDLE} is not built; run 'node build.mjs' (npm test does).`);

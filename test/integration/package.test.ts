@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '..', '..');
 const SCRIPT = join(ROOT, 'scripts', 'package.mjs');
-const MODULE = join(ROOT, 'module', 'ResyncGlb');
+const MODULE = join(ROOT, 'dist', 'ResyncGlb');
 const PKG_VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const HAS_UNZIP = spawnSync('unzip', ['-v'], { encoding: 'utf8' }).status === 0;
 
@@ -111,7 +111,7 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe('the packages built from a copy of module/ResyncGlb', () => {
+describe('the packages built from a copy of the built module (dist/ResyncGlb)', () => {
   let copy: string;
   let out: string;
   let facts: ReturnType<typeof manifestFacts>;

@@ -3,7 +3,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    $module = Import-Module (Join-Path (Get-TestRoot) 'module/ResyncGlb/ResyncGlb.psd1') -Force -PassThru
+    $module = Import-Module (Join-Path (Get-TestRoot) 'dist/ResyncGlb/ResyncGlb.psd1') -Force -PassThru
     $realBundle = & $module { $script:BundlePath }
     function Use-FakeBundle([string] $Script) {
         $path = Join-Path $TestDrive ("fake-" + [guid]::NewGuid().ToString('N') + '.cjs')
@@ -94,7 +94,7 @@ Describe 'a stopped pipeline' {
                     param($manifest, $lab)
                     Import-Module $manifest
                     New-ResyncGlb -LabPath $lab -Requestor PO1 -RecognitionTimeoutSec 120 -Force
-                }).AddArgument((Join-Path (Get-TestRoot) 'module/ResyncGlb/ResyncGlb.psd1')).AddArgument($lab)
+                }).AddArgument((Join-Path (Get-TestRoot) 'dist/ResyncGlb/ResyncGlb.psd1')).AddArgument($lab)
             $async = $ps.BeginInvoke()
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
             while (-not (Get-TestLabValue -Path $lab) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }

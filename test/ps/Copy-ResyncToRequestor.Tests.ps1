@@ -3,7 +3,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Join-Path (Get-TestRoot) 'module/ResyncGlb/ResyncGlb.psd1') -Force
+    Import-Module (Join-Path (Get-TestRoot) 'dist/ResyncGlb/ResyncGlb.psd1') -Force
     $lab = New-TestLab
     $glb1 = Join-Path $lab 'postoffices/PO1/MAILDATA/GLB'
     $glb2 = Join-Path $lab 'postoffices/PO2/MAILDATA/GLB'

@@ -4,7 +4,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $root = Get-TestRoot
-    Import-Module (Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1') -Force
+    Import-Module (Join-Path $root 'dist/ResyncGlb/ResyncGlb.psd1') -Force
 }
 
 Describe 'New-ResyncGlb on a lab DSS' {
@@ -45,7 +45,7 @@ Describe 'New-ResyncGlb on a lab DSS' {
     It 'reports progress and completes every progress activity it opens' {
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1')).AddStatement()
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Join-Path $root 'dist/ResyncGlb/ResyncGlb.psd1')).AddStatement()
             $null = $ps.AddCommand('New-ResyncGlb').AddParameter('LabPath', $lab).AddParameter('Requestor', @('PO1')).AddParameter('Force', $true)
             $out = @($ps.Invoke())
             $ps.Streams.Error | Should -BeNullOrEmpty
@@ -70,11 +70,11 @@ Describe 'New-ResyncGlb on a lab DSS' {
             '"RESULTS=$(@($r).Count)"'
         )
         $before = Get-TestLabSnapshot -Path $lab
-        $no = 'N' | & (Get-TestPwshPath) -NoProfile -File $script -Manifest (Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1') -Lab $lab 2>&1
+        $no = 'N' | & (Get-TestPwshPath) -NoProfile -File $script -Manifest (Join-Path $root 'dist/ResyncGlb/ResyncGlb.psd1') -Lab $lab 2>&1
         ($no -join "`n") | Should -Match 'Are you sure you want to perform this action\?'
         ($no -join "`n") | Should -Match 'RESULTS=0'
         Get-TestLabSnapshot -Path $lab | Should -BeExactly $before
-        $yes = 'Y' | & (Get-TestPwshPath) -NoProfile -File $script -Manifest (Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1') -Lab $lab 2>&1
+        $yes = 'Y' | & (Get-TestPwshPath) -NoProfile -File $script -Manifest (Join-Path $root 'dist/ResyncGlb/ResyncGlb.psd1') -Lab $lab 2>&1
         @($yes | Where-Object { "$_" -match 'Are you sure' }).Count | Should -Be 1
         ($yes -join "`n") | Should -Match 'RESULTS=1'
         Get-TestLabValue -Path $lab | Should -BeNullOrEmpty
@@ -83,7 +83,7 @@ Describe 'New-ResyncGlb on a lab DSS' {
     It '-WhatIf writes What if: lines to the host' {
         $script = Join-Path $lab 'whatif.ps1'
         Set-Content -LiteralPath $script -Value @('param([string] $Manifest, [string] $Lab)', 'Import-Module $Manifest', 'New-ResyncGlb -LabPath $Lab -Requestor PO1 -WhatIf')
-        $out = & (Get-TestPwshPath) -NoProfile -NonInteractive -File $script -Manifest (Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1') -Lab $lab 2>&1
+        $out = & (Get-TestPwshPath) -NoProfile -NonInteractive -File $script -Manifest (Join-Path $root 'dist/ResyncGlb/ResyncGlb.psd1') -Lab $lab 2>&1
         @($out | Where-Object { "$_" -like 'What if:*' }).Count | Should -BeGreaterThan 0
     }
 

@@ -4,7 +4,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $root = Get-TestRoot
-    Import-Module (Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1') -Force
+    Import-Module (Join-Path $root 'dist/ResyncGlb/ResyncGlb.psd1') -Force
 }
 
 Describe 'New-ResyncLab' {

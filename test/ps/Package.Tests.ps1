@@ -8,7 +8,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $root = Get-TestRoot
-    $manifestPath = Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1'
+    $manifestPath = Join-Path $root 'dist/ResyncGlb/ResyncGlb.psd1'
     $manifestData = Import-PowerShellDataFile -LiteralPath $manifestPath
     $version = [string]$manifestData.ModuleVersion
     $exported = @($manifestData.FunctionsToExport | Sort-Object)

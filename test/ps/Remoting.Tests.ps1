@@ -7,7 +7,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'SshFixture.psm1') -Force
     $root = Get-TestRoot
-    $manifest = Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1'
+    $manifest = Join-Path $root 'dist/ResyncGlb/ResyncGlb.psd1'
     # The client side needs the module too: its format views are what format deserialized results.
     Import-Module $manifest -Force
 

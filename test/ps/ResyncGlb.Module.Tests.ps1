@@ -9,7 +9,7 @@ BeforeDiscovery {
 
 BeforeAll {
     $root = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-    $manifestPath = Join-Path $root 'module/ResyncGlb/ResyncGlb.psd1'
+    $manifestPath = Join-Path $root 'dist/ResyncGlb/ResyncGlb.psd1'
     $module = Import-Module $manifestPath -Force -PassThru
 }
 

@@ -1,6 +1,6 @@
 # Shared helpers for the Pester suites: paths, the bundle, and throwaway lab DSSs.
 $script:Root = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
-$script:Bundle = Join-Path $script:Root 'module/ResyncGlb/bin/resync-glb.cjs'
+$script:Bundle = Join-Path $script:Root 'dist/ResyncGlb/bin/resync-glb.cjs'
 
 function Get-TestRoot { $script:Root }
 

@@ -5,7 +5,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
-const moduleDir = join(root, 'module', 'ResyncGlb');
+const moduleDir = join(root, 'dist', 'ResyncGlb');
 
 describe('the bundle (build.mjs)', () => {
   it('imports nothing at run time but Node built-ins (and debug\'s optional supports-color)', () => {

@@ -41,8 +41,8 @@ const QUOTES = /['\u2018\u2019\u201A\u201B]/;
 
 /**
  * The ps1 folder: the explicit one, else the first `ps1` folder holding _Common.ps1 found walking
- * up from this code's folder. That finds module/ResyncGlb/ps1 next to the bundle's bin/ folder
- * when the module is packaged, and <repo>/ps1 from the sources or a repo build.
+ * up from this code's folder. That finds ps1/ next to the bundle's bin/ folder in the built
+ * module (dist/ResyncGlb), and <repo>/ps1 from the sources or a repo build.
  */
 export function findScriptDir(explicit?: string, from: string = __dirname): string {
   if (explicit !== undefined) {

@@ -11,7 +11,7 @@ Scopes:
   Remote      module/                the PS2 rules again, on script blocks given to Invoke-Command
   Public      module/*/Public/*.ps1  cmdlet design: one function per file named as the file, approved
                                      verb, [CmdletBinding()], ShouldProcess, [OutputType()], full help
-  Manifest    module/ResyncGlb/ResyncGlb.psd1
+  Manifest    dist/ResyncGlb/ResyncGlb.psd1 (the built module's manifest)
 
 The "PS3+ path" rule (PS2.Cmdlets3Plus): the ps1/ scripts must run on PowerShell 2.0, which has no
 ConvertFrom-Json/ConvertTo-Json, Get-CimInstance, Get-FileHash and the other cmdlets listed in
@@ -815,7 +815,8 @@ $Ps1Files = @(Get-PowerShellFile $Ps1Dir)
 $PublicFiles = @(foreach ($d in @(if ([System.IO.Directory]::Exists($ModuleDir)) { [System.IO.Directory]::GetDirectories($ModuleDir) })) {
         Get-PowerShellFile ([System.IO.Path]::Combine($d, 'Public')) @('.ps1')
     })
-$ManifestPath = [System.IO.Path]::Combine($ModuleDir, 'ResyncGlb', 'ResyncGlb.psd1')
+# The manifest as shipped: Test-ModuleManifest checks its FileList, which names the built bundle and ps1/.
+$ManifestPath = [System.IO.Path]::Combine($RepoRoot, 'dist', 'ResyncGlb', 'ResyncGlb.psd1')
 
 function Get-ScopeFile {
     param([string] $Scope)
@@ -831,7 +832,7 @@ function Get-ScopeFile {
 }
 
 $ScopeLabel = @{
-    Security = 'module/ + ps1/'; Compat51 = 'module/ + ps1/'; PS2 = 'ps1/'; Remote = 'module/ (Invoke-Command blocks)'; Public = 'module/*/Public'; Manifest = 'module/ResyncGlb/ResyncGlb.psd1'
+    Security = 'module/ + ps1/'; Compat51 = 'module/ + ps1/'; PS2 = 'ps1/'; Remote = 'module/ (Invoke-Command blocks)'; Public = 'module/*/Public'; Manifest = 'dist/ResyncGlb/ResyncGlb.psd1 (built)'
 }
 
 function Get-RuleTable {
