@@ -27,7 +27,7 @@ async function main() {
   const machine = machineInfo();
   const pwsh = opts.noPwsh ? { path: null, reason: '--no-pwsh' } : findPwsh();
   const snapshot = snapshotModule(repoRoot, opts.module);
-  const contract = JSON.parse(readFileSync(join(repoRoot, 'src', 'operations', 'dss-contract.json'), 'utf8'));
+  const contract = JSON.parse(readFileSync(join(repoRoot, 'src', 'shared', 'dss-contract.json'), 'utf8'));
   const ctx = {
     repoRoot,
     bundle: snapshot.bundle,

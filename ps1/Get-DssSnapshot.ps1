@@ -6,7 +6,7 @@
 .DESCRIPTION
     A remote DSS cannot send file-system events to this workstation, so ResyncGlb's watch polls
     this script and wakes the waiting code whenever the answer changes. Names of the key, value
-    and service come from the request (src/operations/dss-contract.json). The listing covers
+    and service come from the request (src/shared/dss-contract.json). The listing covers
     file names, lengths and UTC tick time stamps only; nothing is opened.
 
 .PARAMETER RequestBase64

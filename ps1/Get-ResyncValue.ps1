@@ -5,7 +5,7 @@
 .DESCRIPTION
     Called by ResyncGlb's Windows operations (src/operations/windows) with one argument, base64 of
     a UTF-8 JSON request. The key, value and type names come from the request (which takes them
-    from src/operations/dss-contract.json); none is written in this file. Writes exactly one line:
+    from src/shared/dss-contract.json); none is written in this file. Writes exactly one line:
     a JSON envelope whose data is { keyExists, present, kind, values }. kind is the registry value
     kind (MultiString for REG_MULTI_SZ); values holds one requestor name per string (Q150976).
 

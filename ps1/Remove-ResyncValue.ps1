@@ -5,7 +5,7 @@
 
 .DESCRIPTION
     Called by ResyncGlb's Windows operations with one argument, base64 of a UTF-8 JSON request; key
-    and value names come from the request (src/operations/dss-contract.json). Uses
+    and value names come from the request (src/shared/dss-contract.json). Uses
     Remove-ItemProperty (Local, Remoting) or RegistryKey.DeleteValue (Rpc). Used by the rollback
     and when the DXA left the value in place (domain.md, failure mode 3).
 

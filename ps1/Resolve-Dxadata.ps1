@@ -8,7 +8,7 @@
     the install folder above the BIN folder of the service's ImagePath (Q143380) + \Dxadata. An
     explicit path and DXADataPath are authoritative: when that folder is missing the answer is
     DxadataNotFound, not a guess. All key, value and folder names come from the request
-    (src/operations/dss-contract.json).
+    (src/shared/dss-contract.json).
 
     Three steps: read the registry values (on the DSS under Remoting, through the remote registry
     under Rpc), list the candidates (Get-DssDxadataCandidates, here), then check which exist and

@@ -5,7 +5,7 @@
 
 .DESCRIPTION
     Called by ResyncGlb's Windows operations with one argument, base64 of a UTF-8 JSON request; key,
-    value and type names come from the request (src/operations/dss-contract.json). As in
+    value and type names come from the request (src/shared/dss-contract.json). As in
     Carbon.Registry's Set-CRegistryKeyValue:
       * a missing value is created with New-ItemProperty -PropertyType MultiString;
       * an existing REG_MULTI_SZ value is updated with Set-ItemProperty (which keeps its kind);

@@ -4,7 +4,7 @@
 
 .DESCRIPTION
     Called by ResyncGlb's Windows operations with one argument, base64 of a UTF-8 JSON request; the
-    service name comes from the request (src/operations/dss-contract.json: MSExchangeDX, Q143380,
+    service name comes from the request (src/shared/dss-contract.json: MSExchangeDX, Q143380,
     Q160572). Local and Remoting get the service with Get-Service (on the DSS under Remoting); Rpc
     uses a System.ServiceProcess.ServiceController for the remote computer. Stopping and starting
     use the controller's Stop()/Start() and WaitForStatus with a TimeSpan, because Stop-Service and

@@ -22,7 +22,7 @@
         it reaches Node intact whatever the console code page of the child is.
 
     Names of registry keys, values, types and services are never written here: they come from
-    src/operations/dss-contract.json, sent by the TypeScript side inside each request.
+    src/shared/dss-contract.json, sent by the TypeScript side inside each request.
 
     Transports (the "transport" field of every request):
       Local     the operation runs in this PowerShell process (the workstation is the DSS).

@@ -1,4 +1,4 @@
-import { EXIT } from '../core/errors';
+import { EXIT } from '../shared/errors';
 
 export const EXIT_CODE_HELP = `
 Exit codes (docs/PROTOCOL.md):

@@ -4,8 +4,8 @@
  * process exit code follows docs/PROTOCOL.md.
  */
 import type { CommandHandler } from '../protocol/context';
-import type { ProgressUpdate, Reporter } from '../core/reporter';
-import { toResyncError } from '../core/errors';
+import type { ProgressUpdate, Reporter } from '../shared/reporter';
+import { toResyncError } from '../shared/errors';
 import { formatHuman } from './format';
 
 export interface CliRunOptions {

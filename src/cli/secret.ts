@@ -1,7 +1,7 @@
 /** Reads a password from the first line of stdin; it never touches argv or the environment. */
 import { createInterface } from 'node:readline';
-import { ResyncError } from '../core/errors';
-import type { Secret } from '../protocol/context';
+import { ResyncError } from '../shared/errors';
+import type { Secret } from '../operations/secret';
 
 export async function readSecretFromStdin(userName: string, fromStdin: boolean): Promise<Secret> {
   if (!fromStdin) {

@@ -9,12 +9,12 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { ResyncError, toResyncError, type ErrorId } from '../core/errors';
-import type { Reporter } from '../core/reporter';
-import { abortReason } from '../core/wake';
+import { ResyncError, toResyncError, type ErrorId } from '../shared/errors';
+import type { Reporter } from '../shared/reporter';
+import { abortReason } from '../shared/sleep';
 import { checkDestination, DestinationWriter, asResyncError, type CheckedDestination } from './destination';
 import { fanOut, type ChunkSource } from './fanout';
-import { backupFileName, finalFileName, tempFileName } from './names';
+import { backupFileName, finalFileName, tempFileName } from '../shared/file-names';
 import { nextStepFor, type NextStep } from './next-step';
 import type { CopyResult, RequestorType } from './types';
 

@@ -6,10 +6,10 @@
  */
 import { lstat, open, readdir, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ResyncError, isResyncError } from '../core/errors';
-import type { Reporter } from '../core/reporter';
+import { ResyncError, isResyncError } from '../shared/errors';
+import type { Reporter } from '../shared/reporter';
 import { destinationError, errnoOf } from './fs-errors';
-import { backupFileName, tempFileName } from './names';
+import { backupFileName, tempFileName } from '../shared/file-names';
 import type { ChunkSink } from './fanout';
 
 export interface ExistingFile {

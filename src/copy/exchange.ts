@@ -8,9 +8,9 @@
  * file must not be open for writing nor growing (src/core/settle.ts).
  */
 import type { DssOperations } from '../operations/operations';
-import { CONTRACT } from '../operations/contract';
-import { ResyncError } from '../core/errors';
-import type { Reporter } from '../core/reporter';
+import { CONTRACT } from '../shared/contract';
+import { ResyncError } from '../shared/errors';
+import type { Reporter } from '../shared/reporter';
 import { settleBeforeStop } from '../core/settle';
 import { Wake } from '../core/wake';
 

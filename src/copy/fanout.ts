@@ -11,7 +11,7 @@
  *   reader stops early.
  */
 import { createHash } from 'node:crypto';
-import { abortReason } from '../core/wake';
+import { abortReason } from '../shared/sleep';
 
 export interface ChunkSource {
   /** Reads up to `length` bytes at `position` into `buf` (from offset 0); 0 at the end. */

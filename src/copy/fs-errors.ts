@@ -1,5 +1,5 @@
-/** Turns file-system errors at a destination into the delivery error ids of src/core/errors.ts. */
-import { ResyncError, isResyncError } from '../core/errors';
+/** Turns file-system errors at a destination into the delivery error ids of src/shared/errors.ts. */
+import { ResyncError, isResyncError } from '../shared/errors';
 
 export function errnoOf(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as NodeJS.ErrnoException).code) : undefined;

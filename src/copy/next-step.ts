@@ -15,7 +15,7 @@
  * synchronization service; the DXA then imports Resync.glb.
  */
 import { posix, win32, type PlatformPath } from 'node:path';
-import { CONTRACT } from '../operations/contract';
+import { CONTRACT } from '../shared/contract';
 
 export interface NextStep {
   /** The commands, in order. */

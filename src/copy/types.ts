@@ -2,10 +2,10 @@
  * Shapes of Copy-ResyncToRequestor / `resync-glb copy` (issue 14): what a delivery takes and the
  * ResyncGlb.CopyResult it emits, one per destination (docs/PROTOCOL.md, "Result types").
  */
-import type { ErrorCategoryName, ErrorId } from '../core/errors';
+import type { ErrorCategoryName, ErrorId } from '../shared/errors';
 
-export const REQUESTOR_TYPES = ['MSMail', 'Exchange'] as const;
-export type RequestorType = (typeof REQUESTOR_TYPES)[number];
+import { REQUESTOR_TYPES, type RequestorType } from '../shared/file-names';
+export { REQUESTOR_TYPES, type RequestorType };
 
 export type CopyStatus = 'Copied' | 'Failed' | 'WhatIf';
 

@@ -5,7 +5,8 @@
  */
 import { mkdir, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CONTRACT } from '../operations/contract';
+import { CONTRACT } from '../shared/contract';
+import { backupBaseName } from '../shared/file-names';
 
 export interface BackupRecord {
   computerName: string;
@@ -29,14 +30,9 @@ export function regFileText(rec: BackupRecord): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** A computer name as it may appear in a file name (Resync-<host>-<stamp>.glb and the like). */
-export function fileSafe(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_');
-}
-
 export async function writeBackup(folder: string, stamp: string, rec: BackupRecord): Promise<string> {
   await mkdir(folder, { recursive: true });
-  const base = join(folder, `MSExchangeDX-${fileSafe(rec.computerName)}-${stamp}`);
+  const base = join(folder, backupBaseName(rec.computerName, stamp));
   await atomicWrite(`${base}.reg`, Buffer.from(`\ufeff${regFileText(rec)}`, 'utf16le'));
   await atomicWrite(`${base}.json`, `${JSON.stringify(rec, null, 2)}\n`);
   return `${base}.json`;
@@ -50,9 +46,4 @@ async function atomicWrite(path: string, data: string | Buffer): Promise<void> {
 
 export function serviceKeyName(): string {
   return `${CONTRACT.serviceKey.hive}\\${CONTRACT.serviceKey.subKey}`;
-}
-
-/** A filesystem-safe UTC timestamp: 20261124T103000123Z. */
-export function stampOf(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace('.', '');
 }

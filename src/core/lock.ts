@@ -8,7 +8,7 @@
 import { open, readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
-import { ResyncError } from './errors';
+import { ResyncError } from '../shared/errors';
 import type { RunState } from './run-state';
 
 export interface LockInfo {

@@ -9,16 +9,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DssOperations, DxadataLocation, ServiceInfo } from '../operations/operations';
-import { CONTRACT } from '../operations/contract';
-import type { Reporter } from './reporter';
-import { ResyncError, toResyncError } from './errors';
-import { normalizeRequestorNames, sameNames } from './names';
-import { writeBackup, stampOf, serviceKeyName, fileSafe } from './backup';
+import { CONTRACT } from '../shared/contract';
+import type { Reporter } from '../shared/reporter';
+import { ResyncError, toResyncError } from '../shared/errors';
+import { normalizeRequestorNames, sameNames } from './requestor-names';
+import { writeBackup, serviceKeyName } from './backup';
+import { backupBaseName, runFileName, stampOf } from '../shared/file-names';
 import { newRunState, type RunState } from './run-state';
 import { rollback, changedAnything } from './rollback';
 import { settleBeforeStop } from './settle';
 import { DEFAULT_WAIT, waitForCompleteFile } from './wait-for-file';
-import { abortReason } from './wake';
+import { abortReason } from '../shared/sleep';
 
 export interface NewResyncOptions {
   requestors: unknown;
@@ -166,13 +167,12 @@ export async function runNewResync(
   state.dxadata = facts.dxadata.path;
   const key = serviceKeyName();
   const backupFolder = opts.backupPath ?? join(opts.outputPath, 'backup');
-  const host = fileSafe(ops.computerName);
-  const previousTo = join(opts.outputPath, `Resync-${host}-${stamp}.previous.glb`);
-  const finalTo = join(opts.outputPath, `Resync-${host}-${stamp}.glb`);
+  const previousTo = join(opts.outputPath, runFileName(ops.computerName, stamp, 'previous'));
+  const finalTo = join(opts.outputPath, runFileName(ops.computerName, stamp, 'taken'));
 
   if (opts.whatIf) {
     const plan: Array<[string, string]> = [
-      ['Write registry backup', join(backupFolder, `MSExchangeDX-${host}-${stamp}.json`)],
+      ['Write registry backup', join(backupFolder, `${backupBaseName(ops.computerName, stamp)}.json`)],
     ];
     if (facts.oldFile) plan.push([`Move older ${CONTRACT.resyncFileName} out of Dxadata`, `${facts.filePath} -> ${previousTo}`]);
     plan.push([

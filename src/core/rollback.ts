@@ -9,11 +9,11 @@
  */
 import { join } from 'node:path';
 import type { DssOperations } from '../operations/operations';
-import { CONTRACT } from '../operations/contract';
-import type { Reporter } from './reporter';
+import { CONTRACT } from '../shared/contract';
+import type { Reporter } from '../shared/reporter';
 import type { RunState } from './run-state';
 import { settleBeforeStop } from './settle';
-import { fileSafe } from './backup';
+import { runFileName } from '../shared/file-names';
 
 export interface RollbackOutcome {
   undone: string[];
@@ -95,7 +95,7 @@ export async function rollback(
       async () => {
         const st = await ops.statFile(partial);
         if (!st) return null;
-        const to = join(opts.outputFolder, `Resync-${fileSafe(state.computerName)}-${state.stamp}.incomplete.glb`);
+        const to = join(opts.outputFolder, runFileName(state.computerName, state.stamp, 'incomplete'));
         await ops.takeFile(partial, to);
         state.fileTaken = true;
         return `Moved the incomplete ${CONTRACT.resyncFileName} (${st.length} bytes) out of Dxadata to ${to}.`;

@@ -4,8 +4,8 @@
  * writing and has stopped growing.
  */
 import type { DssOperations } from '../operations/operations';
-import { ResyncError } from './errors';
-import { sleep } from './wake';
+import { ResyncError } from '../shared/errors';
+import { sleep } from '../shared/sleep';
 
 export async function fileBusy(ops: DssOperations, filePath: string): Promise<boolean> {
   const a = await ops.statFile(filePath);

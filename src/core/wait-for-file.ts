@@ -5,8 +5,8 @@
  * reported. Watch events wake the loop at once; a fallback interval covers missed events.
  */
 import type { DssOperations, FileInfo } from '../operations/operations';
-import type { Reporter } from './reporter';
-import { ResyncError } from './errors';
+import type { Reporter } from '../shared/reporter';
+import { ResyncError } from '../shared/errors';
 import { Wake } from './wake';
 
 export interface WaitOptions {

@@ -3,6 +3,8 @@
  * ends the current `next()` early; otherwise it ends after the fallback interval, so a missed
  * event costs at most one interval. Aborting the signal rejects the pending `next()`.
  */
+import { abortReason } from '../shared/sleep';
+
 export class Wake {
   private pending: (() => void) | null = null;
   private dirty = false;
@@ -41,13 +43,4 @@ export class Wake {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
-}
-
-export function abortReason(signal: AbortSignal): Error {
-  const r: unknown = signal.reason;
-  return r instanceof Error ? r : new Error(typeof r === 'string' ? r : 'The operation was cancelled.');
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Wake().next(ms, signal);
 }

@@ -7,10 +7,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ResyncError } from '../core/errors';
+import { ResyncError } from '../shared/errors';
 import { writeFileAtomic } from './atomic';
 import { labPaths } from './paths';
-import { pidAlive, processStartToken, sleep } from './process-info';
+import { pidAlive, processStartToken } from './process-info';
+import { sleep } from '../shared/sleep';
 import { readServiceState, withServiceLock, writeServiceFile, type ServiceState } from './service-state';
 
 const BUNDLE_NAME = 'resync-glb.cjs';

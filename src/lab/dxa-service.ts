@@ -19,12 +19,13 @@ import { appendFileSync, watch, type BigIntStats, type FSWatcher } from 'node:fs
 import { open, readFile, rm, mkdir, stat } from 'node:fs/promises';
 import { readJson, writeJsonAtomic } from './atomic';
 import { join, resolve } from 'node:path';
-import { CONTRACT } from '../operations/contract';
+import { CONTRACT } from '../shared/contract';
 import { buildLabGlb, readLabGlb, type GlbPostoffice } from './glb-format';
 import { readLabConfig, setLabFaults } from './layout';
-import { matchRequestorNames } from './names';
+import { matchRequestorNames } from './name-matching';
 import { labPaths, SERVICE_KEY, type LabPaths } from './paths';
-import { processStartToken, sleep, pidAlive } from './process-info';
+import { processStartToken, pidAlive } from './process-info';
+import { sleep } from '../shared/sleep';
 import { readRecipients } from './recipients';
 import { RegistryStore } from './registry-store';
 import { resolveLabDxadata } from './dxadata';

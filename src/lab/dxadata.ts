@@ -4,8 +4,8 @@
  * levels above the service ImagePath `...\BIN\DXA.EXE` (inference from Q143380).
  */
 import { dirname, join, resolve } from 'node:path';
-import { CONTRACT } from '../operations/contract';
-import type { DxadataSource } from '../operations/operations';
+import { CONTRACT } from '../shared/contract';
+import type { DxadataSource } from '../shared/contract';
 import { SERVICE_KEY, SETUP_KEY } from './paths';
 import type { RegistryStore } from './registry-store';
 

@@ -7,8 +7,9 @@
  */
 import { open, readFile, rename, rm, stat, link } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { ResyncError } from '../core/errors';
-import { pidAlive, processStartToken, sleep } from './process-info';
+import { ResyncError } from '../shared/errors';
+import { pidAlive, processStartToken } from './process-info';
+import { sleep } from '../shared/sleep';
 
 export interface LockOptions {
   /** Give up after this long (Busy). */

@@ -6,12 +6,12 @@
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CONTRACT } from '../operations/contract';
-import { ResyncError } from '../core/errors';
+import { CONTRACT } from '../shared/contract';
+import { ResyncError } from '../shared/errors';
 import { readJson, writeJsonAtomic } from './atomic';
 import { labPaths, postofficeGlb, SERVICE_KEY, SETUP_KEY } from './paths';
 import { RegistryStore, emptyRegistry } from './registry-store';
-import { DEFAULT_REQUESTORS, toLabRequestors } from './names';
+import { DEFAULT_REQUESTORS, toLabRequestors } from './name-matching';
 import { generateRecipients, prng, writeRecipients } from './recipients';
 import { DEFAULT_TIMING, type LabConfig, type LabFaults, type LabRequestor, type LabTiming, type RequestorSpec } from './types';
 import { withFileLock } from './file-lock';

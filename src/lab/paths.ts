@@ -1,6 +1,6 @@
 /** Where each part of a lab DSS lives on disk (docs/ARCHITECTURE.md, "The lab DSS on disk"). */
 import { join } from 'node:path';
-import { CONTRACT } from '../operations/contract';
+import { CONTRACT } from '../shared/contract';
 
 export interface LabPaths {
   root: string;

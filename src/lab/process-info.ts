@@ -39,6 +39,3 @@ export function pidAlive(pid: number, startToken?: string | null): boolean {
   return true;
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -5,7 +5,7 @@
  * the orchestrator and the lab DXA process never see a torn file or lose each other's updates.
  * Data is stored byte-exact (JSON escapes everything, lone surrogates included).
  */
-import { ResyncError } from '../core/errors';
+import { ResyncError } from '../shared/errors';
 import { readJson, writeJsonAtomic } from './atomic';
 import { withFileLock } from './file-lock';
 

@@ -3,8 +3,8 @@
  * operations (node-powershell + ps1/) with the requested transport.
  */
 import type { DssOperations } from './operations';
-import type { Secret } from '../protocol/context';
-import { openLabOperations } from './lab';
+import type { Secret } from './secret';
+import { openLabOperations } from './lab-adapter';
 import { openWindowsOperations } from './windows';
 
 export interface TargetParams {

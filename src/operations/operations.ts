@@ -1,10 +1,13 @@
 /**
  * The operations interface: everything the orchestrator (src/core) may do to a DSS.
- * Implementations: src/operations/lab (the lab DSS, reached directly from Node) and
+ * Implementations: src/operations/lab-adapter (the lab DSS, reached directly from Node) and
  * src/operations/windows (a real DSS, through node-powershell and the scripts in ps1/).
  * Names of the key, value and service come from dss-contract.json only.
  */
 import type { PlatformPath } from 'node:path';
+import type { DxadataSource } from '../shared/contract';
+
+export type { DxadataSource };
 
 export type ServiceStatus = 'Running' | 'Stopped' | 'StartPending' | 'StopPending' | 'Paused';
 
@@ -22,8 +25,6 @@ export interface FileInfo {
   /** ISO 8601, UTC. */
   lastWriteTimeUtc: string;
 }
-
-export type DxadataSource = 'Explicit' | 'DXADataPath' | 'Setup' | 'ImagePath';
 
 export interface DxadataLocation {
   path: string;

@@ -3,13 +3,8 @@
  * protocol (docs/PROTOCOL.md). Handlers never print: they report through `reporter` and hand
  * their result objects to `emitResult`.
  */
-import type { Reporter } from '../core/reporter';
-
-export interface Secret {
-  userName: string;
-  /** Never logged, never passed in argv or environment, never written to a file. */
-  password: string;
-}
+import type { Reporter } from '../shared/reporter';
+import type { Secret } from '../operations/secret';
 
 export interface CommandContext {
   reporter: Reporter;

@@ -2,8 +2,8 @@
  * The protocol's output side: one JSON object per line on stdout (docs/PROTOCOL.md).
  * Only this module writes to stdout in `rpc` mode.
  */
-import type { ProgressUpdate, Reporter } from '../core/reporter';
-import type { ResyncError } from '../core/errors';
+import type { ProgressUpdate, Reporter } from '../shared/reporter';
+import type { ResyncError } from '../shared/errors';
 
 export const PROTOCOL_VERSION = 1;
 

@@ -2,7 +2,7 @@
  * Reading a request's params with clear, specific errors: a wrong type is a Usage error naming
  * the parameter, never a crash deep inside a step.
  */
-import { ResyncError } from '../core/errors';
+import { ResyncError } from '../shared/errors';
 
 type P = Record<string, unknown>;
 

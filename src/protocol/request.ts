@@ -1,6 +1,6 @@
 /** Parsing the protocol's request line and control lines (docs/PROTOCOL.md). */
-import { ResyncError } from '../core/errors';
-import type { Secret } from './context';
+import { ResyncError } from '../shared/errors';
+import type { Secret } from '../operations/secret';
 import { PROTOCOL_VERSION } from './events';
 
 export interface Request {

@@ -6,17 +6,17 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { EXIT, ResyncError, toResyncError } from '../core/errors';
+import { EXIT, ResyncError, toResyncError } from '../shared/errors';
 import { EventWriter, PROTOCOL_VERSION, type Sink } from './events';
 import { parseControl, parseRequest } from './request';
 import type { CommandHandler } from './context';
-import { HANDLERS } from './handlers';
 
 export interface ServeOptions {
   input: Readable;
   sink: Sink;
   version: string;
-  handlers?: Readonly<Record<string, CommandHandler>>;
+  /** The commands this engine answers (the CLI's `rpc` passes the table of src/handlers). */
+  handlers: Readonly<Record<string, CommandHandler>>;
 }
 
 export async function serve(opts: ServeOptions): Promise<number> {
@@ -32,9 +32,9 @@ export async function serve(opts: ServeOptions): Promise<number> {
     const first = await lines.next();
     if (first.done) throw new ResyncError('ProtocolError', 'No request arrived on stdin.');
     const req = parseRequest(first.value);
-    const handler = (opts.handlers ?? HANDLERS)[req.command];
+    const handler = opts.handlers[req.command];
     if (!handler) {
-      throw new ResyncError('ProtocolError', `Unknown command ${JSON.stringify(req.command)}; known: ${Object.keys(opts.handlers ?? HANDLERS).join(', ')}.`);
+      throw new ResyncError('ProtocolError', `Unknown command ${JSON.stringify(req.command)}; known: ${Object.keys(opts.handlers).join(', ')}.`);
     }
     // Watch the rest of stdin for cancel, and treat its end as the caller's disappearance.
     void (async () => {

@@ -6,8 +6,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupLabs, cli, dxadata, newLab, rpc, sha256 } from './helpers';
-import { snapshot } from '../unit/copy-support';
+import { cleanupLabs, cli, dxadata, newLab, rpc, sha256 } from '../support/helpers';
+import { snapshot } from '../support/copy-support';
 
 afterAll(cleanupLabs);
 

@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyHandler, createCopyHandler } from '../../src/copy/handler';
-import { runHandler, sha256 } from '../unit/copy-support';
+import { copyHandler, createCopyHandler } from '../../src/handlers/copy';
+import { runHandler, sha256 } from '../support/copy-support';
 
 const root = mkdtempSync(join(tmpdir(), 'resync-copy-tmpfs-'));
 const mounts: string[] = [];

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { cleanupLabs, cli, cliAsync, dxadata, ensureBundle, labStatus, labValue, newLab, rpc } from './helpers';
+import { cleanupLabs, cli, cliAsync, dxadata, ensureBundle, labStatus, labValue, newLab, rpc } from '../support/helpers';
 
 beforeAll(() => ensureBundle());
 afterEach(() => cleanupLabs());

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundlePath, killLab } from '../../src/lab/control';
-import { CONTRACT } from '../../src/operations/contract';
+import { CONTRACT } from '../../src/shared/contract';
 
 const BUNDLE = bundlePath();
 const base = mkdtempSync(join(tmpdir(), 'resync-labcli-'));

@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTRACT } from '../../src/operations/contract';
+import { CONTRACT } from '../../src/shared/contract';
 import { readLabGlb } from '../../src/lab/glb-format';
 import { readServiceFile } from '../../src/lab/service-state';
 import { setLabFaults } from '../../src/lab/layout';
 import { RegistryStore } from '../../src/lab/registry-store';
 import { SERVICE_KEY } from '../../src/lab/paths';
-import { openLabOperations } from '../../src/operations/lab';
-import { placeOldResync } from '../../src/lab/handlers';
-import { cleanupLabs, dxaLog, makeLab, until } from './lab-support';
+import { openLabOperations } from '../../src/operations/lab-adapter';
+import { placeOldResync } from '../../src/handlers/lab';
+import { cleanupLabs, dxaLog, makeLab, until } from '../support/lab-support';
 
 afterEach(cleanupLabs);
 

@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupLabs, cli, cliAsync, dxadata, ensureBundle, labSnapshot, labStatus, labValue, newLab, rpc, sha256 } from './helpers';
+import { cleanupLabs, cli, cliAsync, dxadata, ensureBundle, labSnapshot, labStatus, labValue, newLab, rpc, sha256 } from '../support/helpers';
 
 beforeAll(() => ensureBundle());
 afterEach(() => cleanupLabs());

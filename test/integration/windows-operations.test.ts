@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONTRACT } from '../../src/operations/contract';
+import { CONTRACT } from '../../src/shared/contract';
 import { openWindowsOperations } from '../../src/operations/windows';
 import type { DssOperations } from '../../src/operations/operations';
 import type { PowerShellHost, PowerShellInvocation } from '../../src/operations/windows/host';

@@ -8,7 +8,7 @@
     Each script is called the way ResyncGlb calls it, & '<script>' '<base64 JSON>', and must write
     exactly one ASCII JSON line. The Windows commands it uses are mocked (Mock ... -ParameterFilter,
     Should -Invoke -Exactly) to assert the exact registry path, value name, type and service name,
-    all read from src/operations/dss-contract.json (the one place naming them). Where a command
+    all read from src/shared/dss-contract.json (the one place naming them). Where a command
     does not exist on this platform (Get-Service, Stop-Service, Start-Service off Windows), a stub
     with the same parameters is defined first so it can be mocked. Remoting is exercised by mocking
     Invoke-Command (the core scriptblock then runs here); Rpc by mocking the two .NET wrappers in
@@ -21,7 +21,7 @@ BeforeAll {
     $global:WOT = @{}
     $WOT.Root = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
     $WOT.Ps1 = Join-Path $WOT.Root 'ps1'
-    $WOT.Contract = Get-Content -Raw -LiteralPath (Join-Path (Join-Path (Join-Path $WOT.Root 'src') 'operations') 'dss-contract.json') | ConvertFrom-Json
+    $WOT.Contract = Get-Content -Raw -LiteralPath (Join-Path (Join-Path (Join-Path $WOT.Root 'src') 'shared') 'dss-contract.json') | ConvertFrom-Json
     $WOT.KeyPath = $WOT.Contract.serviceKey.psPath
     $WOT.ValueName = $WOT.Contract.resyncValue.name
     $WOT.ServiceName = $WOT.Contract.service.name

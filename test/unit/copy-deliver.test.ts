@@ -2,11 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyHandler, createCopyHandler, readCopyParams } from '../../src/copy/handler';
+import { copyHandler, createCopyHandler, readCopyParams } from '../../src/handlers/copy';
 import { deliver, COPY_PROGRESS_ID, openFileSource } from '../../src/copy/deliver';
-import { MemoryReporter } from '../../src/core/reporter';
-import { ResyncError } from '../../src/core/errors';
-import { cleanupDirs, countingSource, postoffices, runHandler, sha256, snapshot, tempDir } from './copy-support';
+import { MemoryReporter } from '../../src/shared/reporter';
+import { ResyncError } from '../../src/shared/errors';
+import { cleanupDirs, countingSource, postoffices, runHandler, sha256, snapshot, tempDir } from '../support/copy-support';
 
 afterEach(cleanupDirs);
 

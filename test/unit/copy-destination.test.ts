@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { checkDestination, DestinationWriter } from '../../src/copy/destination';
 import { destinationError } from '../../src/copy/fs-errors';
-import { MemoryReporter } from '../../src/core/reporter';
-import { ResyncError } from '../../src/core/errors';
-import { cleanupDirs, tempDir } from './copy-support';
+import { MemoryReporter } from '../../src/shared/reporter';
+import { ResyncError } from '../../src/shared/errors';
+import { cleanupDirs, tempDir } from '../support/copy-support';
 
 afterEach(cleanupDirs);
 

@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join, posix } from 'node:path';
 import { hostname } from 'node:os';
 import type { DssOperations, FileInfo, ServiceInfo, ServiceStatus, Unwatch } from '../../src/operations/operations';
-import { createCopyHandler } from '../../src/copy/handler';
-import { CONTRACT } from '../../src/operations/contract';
-import { cleanupDirs, runHandler, sha256, snapshot, tempDir } from './copy-support';
+import { createCopyHandler } from '../../src/handlers/copy';
+import { CONTRACT } from '../../src/shared/contract';
+import { cleanupDirs, runHandler, sha256, snapshot, tempDir } from '../support/copy-support';
 
 afterEach(cleanupDirs);
 

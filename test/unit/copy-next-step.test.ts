@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exchangeNextStep, nextStepFor, postofficeOf, PASSWORD_PLACEHOLDER, POSTOFFICE_PLACEHOLDER } from '../../src/copy/next-step';
-import { backupFileName, backupStamp, finalFileName, tempFileName } from '../../src/copy/names';
-import { CONTRACT } from '../../src/operations/contract';
+import { backupFileName, stampOf, finalFileName, tempFileName } from '../../src/shared/file-names';
+import { CONTRACT } from '../../src/shared/contract';
 
 describe('nextStepFor (MS Mail requestor, domain.md Q96060/Q119449)', () => {
   it('fills the lab postoffice folder (the one holding MAILDATA) into -d', () => {
@@ -67,10 +67,10 @@ describe('file names', () => {
     expect(finalFileName('Exchange')).toBe(CONTRACT.resyncFileName);
   });
   it('backup names carry a UTC stamp before the extension, then a counter', () => {
-    expect(backupStamp(d)).toBe('20261124T103005Z');
-    expect(backupFileName('RESYNC.GLB', d)).toBe('RESYNC.20261124T103005Z.GLB');
-    expect(backupFileName('RESYNC.GLB', d, 3)).toBe('RESYNC.20261124T103005Z-3.GLB');
-    expect(backupFileName('Resync.glb', d)).toBe('Resync.20261124T103005Z.glb');
+    expect(stampOf(d)).toBe('20261124T103005123Z');
+    expect(backupFileName('RESYNC.GLB', d)).toBe('RESYNC.20261124T103005123Z.GLB');
+    expect(backupFileName('RESYNC.GLB', d, 3)).toBe('RESYNC.20261124T103005123Z-3.GLB');
+    expect(backupFileName('Resync.glb', d)).toBe('Resync.20261124T103005123Z.glb');
   });
   it('temporary names are unique, start with the final name and never end in .GLB', () => {
     const a = tempFileName('RESYNC.GLB');

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLabGlb } from '../../src/lab/glb-format';
-import { inspectHandler } from '../../src/lab/inspect';
-import { MemoryReporter } from '../../src/core/reporter';
+import { inspectHandler } from '../../src/handlers/inspect';
+import { MemoryReporter } from '../../src/shared/reporter';
 
 // Real files with fsync on a busy shared machine: generous limits (no timing is asserted).
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONTRACT } from '../../src/operations/contract';
+import { CONTRACT } from '../../src/shared/contract';
 import { initLab, isLab, readLabConfig, setLabFaults } from '../../src/lab/layout';
 import { RegistryStore } from '../../src/lab/registry-store';
 import { SERVICE_KEY, SETUP_KEY } from '../../src/lab/paths';

@@ -20,7 +20,7 @@ const fresh = (): RegistryStore => new RegistryStore(join(dir, `registry-${(n +=
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'resync-store-'));
   child = join(dir, 'child.cjs');
-  buildSync({ entryPoints: [join(__dirname, 'lab-store-child.ts')], outfile: child, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' });
+  buildSync({ entryPoints: [join(__dirname, '..', 'support', 'lab-store-child.ts')], outfile: child, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeDss, type FakeFaults } from './fake-dss';
+import { FakeDss, type FakeFaults } from '../support/fake-dss';
 import { runNewResync, type NewResyncOptions } from '../../src/core/procedure';
-import { MemoryReporter } from '../../src/core/reporter';
-import { ResyncError } from '../../src/core/errors';
+import { MemoryReporter } from '../../src/shared/reporter';
+import { ResyncError } from '../../src/shared/errors';
 
 const dirs: string[] = [];
 const dsses: FakeDss[] = [];

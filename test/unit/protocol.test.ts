@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '../../src/protocol/serve';
 import { parseRequest } from '../../src/protocol/request';
-import { ERRORS, ResyncError } from '../../src/core/errors';
+import { ERRORS, ResyncError } from '../../src/shared/errors';
 import type { CommandHandler } from '../../src/protocol/context';
 
 async function exchange(lines: string[], handlers: Record<string, CommandHandler>, keepOpen = false) {

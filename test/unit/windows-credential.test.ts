@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openWindowsOperations } from '../../src/operations/windows';
-import { FakePowerShellHost, fail, ok, withSession } from './windows-fake-host';
+import { FakePowerShellHost, fail, ok, withSession } from '../support/windows-fake-host';
 
 const PS1 = resolve(__dirname, '..', '..', 'ps1');
 const SECRET = { userName: 'CORP\\dxadmin', password: "pa$$w0rd'\"`;|\u2019 Zürich 🔑" };

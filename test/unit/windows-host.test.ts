@@ -11,7 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NodePowerShellHost, SESSION_SETUP_COMMAND } from '../../src/operations/windows/node-powershell-host';
 import { buildCommand } from '../../src/operations/windows/scripts';
 
-const FAKE_PWSH = resolve(__dirname, 'windows-fake-pwsh.cjs');
+const FAKE_PWSH = resolve(__dirname, '..', 'support', 'windows-fake-pwsh.cjs');
 const DIR = '/opt/resyncglb/ps1';
 const cmd = (script: string, request: Record<string, unknown> = {}) => buildCommand(DIR, script as never, request);
 
@@ -154,7 +154,7 @@ describe('no unhandled rejection reaches Node (child processes)', () => {
   beforeAll(async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'resyncglb-hostchild-')), 'child.cjs');
     await build({
-      entryPoints: [resolve(__dirname, 'windows-host-child.ts')],
+      entryPoints: [resolve(__dirname, '..', 'support', 'windows-host-child.ts')],
       outfile: out,
       bundle: true,
       platform: 'node',

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openWindowsOperations } from '../../src/operations/windows';
 import { buildCommand, parseCommand } from '../../src/operations/windows/scripts';
-import { FakePowerShellHost, ok, withSession } from './windows-fake-host';
+import { FakePowerShellHost, ok, withSession } from '../support/windows-fake-host';
 
 const PS1 = resolve(__dirname, '..', '..', 'ps1');
 

@@ -6,12 +6,12 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTRACT } from '../../src/operations/contract';
+import { CONTRACT } from '../../src/shared/contract';
 import { openWindowsOperations } from '../../src/operations/windows';
 import { adminSharePath, checkComputerName, isLocalComputer, planTransport } from '../../src/operations/windows/transport';
 import { findScriptDir } from '../../src/operations/windows/scripts';
 import { parseEnvelope } from '../../src/operations/windows/envelope';
-import { FakePowerShellHost, fail, ok, withSession } from './windows-fake-host';
+import { FakePowerShellHost, fail, ok, withSession } from '../support/windows-fake-host';
 
 const PS1 = resolve(__dirname, '..', '..', 'ps1');
 

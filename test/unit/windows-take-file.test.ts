@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openWindowsOperations } from '../../src/operations/windows';
-import { FakePowerShellHost, fail, ok, withSession, type Handler } from './windows-fake-host';
+import { FakePowerShellHost, fail, ok, withSession, type Handler } from '../support/windows-fake-host';
 
 const PS1 = resolve(__dirname, '..', '..', 'ps1');
 

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { runFromCli } from '../run-handler';
 import { collect } from '../options';
-import { copyHandler, DEFAULT_THROTTLE_LIMIT, DEFAULT_TIMEOUT_SEC } from '../../copy/handler';
+import { copyHandler, DEFAULT_THROTTLE_LIMIT, DEFAULT_TIMEOUT_SEC } from '../../handlers/copy';
 import { REQUESTOR_TYPES } from '../../copy/types';
 
 export function copyCommand(): Command {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { runFromCli } from '../run-handler';
-import { inspectHandler } from '../../lab/inspect';
+import { inspectHandler } from '../../handlers/inspect';
 
 export { inspectHandler };
 

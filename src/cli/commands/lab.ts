@@ -7,7 +7,7 @@ import {
   labStartHandler,
   labStatusHandler,
   labStopHandler,
-} from '../../lab/handlers';
+} from '../../handlers/lab';
 import { runDxaService } from '../../lab/dxa-service';
 import type { RequestorSpec } from '../../lab/types';
 

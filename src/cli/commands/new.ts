@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { runFromCli } from '../run-handler';
-import { newHandler, TRANSPORTS } from '../../core/new-handler';
+import { newHandler } from '../../handlers/new';
+import { TRANSPORTS } from '../../operations/windows/transport';
 import { readSecretFromStdin } from '../secret';
 
 import { collect } from '../options';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { runFromCli } from '../run-handler';
-import { recoverHandler } from '../../core/new-handler';
+import { recoverHandler } from '../../handlers/new';
 
 export function recoverCommand(): Command {
   return new Command('recover')

@@ -5,8 +5,8 @@
  * Names come from the contract (domain.md: Q150976 for the value, Q160572 for the service,
  * Q156124 for a Resync.glb left in Dxadata).
  */
-import { CONTRACT } from '../contract';
-import { ResyncError } from '../../core/errors';
+import { CONTRACT } from '../../shared/contract';
+import { ResyncError } from '../../shared/errors';
 
 /** What each script may have left half done when the answer never came. */
 const MAY_HAVE: Record<string, string> = {

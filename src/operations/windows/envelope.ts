@@ -1,10 +1,10 @@
 /**
  * The one line each ps1 script writes: {"ok":true,"data":...} or
  * {"ok":false,"error":{"id","category","message","target"}}. The id is a ResyncGlb error id
- * (src/core/errors.ts); the category the script sends is PowerShell's, kept as a detail, since
+ * (src/shared/errors.ts); the category the script sends is PowerShell's, kept as a detail, since
  * the category of a ResyncError always comes from ERRORS.
  */
-import { ERRORS, ResyncError, type ErrorId } from '../../core/errors';
+import { ERRORS, ResyncError, type ErrorId } from '../../shared/errors';
 
 export interface EnvelopeError {
   id: string;

@@ -10,7 +10,7 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { ResyncError } from '../../core/errors';
+import { ResyncError } from '../../shared/errors';
 
 export interface ExecutableLookup {
   explicit?: string;

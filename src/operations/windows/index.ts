@@ -4,8 +4,8 @@
  * the DSS (Initialize-DssSession.ps1), transports Local, Remoting and Rpc (transport.ts).
  */
 import type { DssOperations } from '../operations';
-import type { Secret } from '../../protocol/context';
-import { ResyncError, isResyncError } from '../../core/errors';
+import type { Secret } from '../secret';
+import { ResyncError, isResyncError } from '../../shared/errors';
 import type { PowerShellHost } from './host';
 import { NodePowerShellHost } from './node-powershell-host';
 import { resolvePowerShellExecutable } from './executable';

@@ -23,6 +23,7 @@ import { statSync } from 'node:fs';
 import { PowerShell, InvocationError, ProcessError } from 'node-powershell';
 import type { PowerShellHost, PowerShellInvocation } from './host';
 import { PowerShellHostError } from './host';
+import { sleep } from '../../shared/sleep';
 
 /** Fixed text, sent once per child before anything else. No caller data. */
 export const SESSION_SETUP_COMMAND =
@@ -53,9 +54,6 @@ function childEnv(extra: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
   return env;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
-}
 
 export class NodePowerShellHost implements PowerShellHost {
   private shell: PowerShell | null = null;
@@ -217,9 +215,9 @@ export class NodePowerShellHost implements PowerShellHost {
       () => true,
       () => true,
     );
-    const ok = await Promise.race([done, sleep(this.stopTimeoutMs).then(() => false)]);
+    const ok = await Promise.race([done, sleep(this.stopTimeoutMs, undefined, { unref: true }).then(() => false)]);
     if (!ok) {
-      await Promise.race([shell.dispose('SIGKILL').catch(() => undefined), sleep(this.stopTimeoutMs)]);
+      await Promise.race([shell.dispose('SIGKILL').catch(() => undefined), sleep(this.stopTimeoutMs, undefined, { unref: true })]);
     }
   }
 }

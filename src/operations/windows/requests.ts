@@ -3,7 +3,7 @@
  * dss-contract.json (the only place naming them) and nowhere else. The ps1 scripts hard-code
  * none of these names: they read them from the request.
  */
-import { CONTRACT } from '../contract';
+import { CONTRACT } from '../../shared/contract';
 
 export const SERVICE_KEY = {
   hive: CONTRACT.serviceKey.hive,

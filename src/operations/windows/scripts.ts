@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { ResyncError } from '../../core/errors';
+import { ResyncError } from '../../shared/errors';
 
 export const SCRIPTS = {
   initialize: 'Initialize-DssSession.ps1',

@@ -9,8 +9,8 @@
  * argument, environment variable, file, log or history. It stays in this object's memory for the
  * run, because a child rebuilt after a timeout must open the connection again.
  */
-import type { Secret } from '../../protocol/context';
-import { ResyncError } from '../../core/errors';
+import type { Secret } from '../secret';
+import { ResyncError } from '../../shared/errors';
 import type { PowerShellHost } from './host';
 import { PowerShellHostError } from './host';
 import { SCRIPTS, buildCommand, type ScriptName } from './scripts';

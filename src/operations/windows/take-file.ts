@@ -18,11 +18,11 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
-import { ResyncError, isResyncError } from '../../core/errors';
+import { ResyncError, isResyncError } from '../../shared/errors';
 import type { DssScriptSession } from './session';
 import { SCRIPTS } from './scripts';
 import { adminSharePath } from './transport';
-import { hashFile } from '../hash-file';
+import { hashFile } from '../../shared/hash-file';
 
 export interface SourceHash {
   length: number;

@@ -12,7 +12,7 @@
  *   over another transport, so an account is not locked out by repeated attempts.
  */
 import { hostname } from 'node:os';
-import { ResyncError } from '../../core/errors';
+import { ResyncError } from '../../shared/errors';
 
 export type TransportChoice = 'Auto' | 'Local' | 'Remoting' | 'Rpc';
 export type Transport = 'Local' | 'Remoting' | 'Rpc';

@@ -3,8 +3,8 @@
  * MSExchangeDX key and service, Q150976, Q143380; Dxadata, Q185504, Q147374).
  */
 import nodePath, { type PlatformPath } from 'node:path';
-import { CONTRACT } from '../contract';
-import { ResyncError } from '../../core/errors';
+import { CONTRACT } from '../../shared/contract';
+import { ResyncError } from '../../shared/errors';
 import type { DssOperations, DxadataLocation, DxadataSource, FileInfo, ServiceInfo, ServiceStatus, Unwatch } from '../operations';
 import type { DssScriptSession } from './session';
 import { SCRIPTS } from './scripts';

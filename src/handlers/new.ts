@@ -3,21 +3,18 @@
  * runs the procedure with its journal and audit trail, and emits one ResyncGlb.Result.
  */
 import { randomUUID } from 'node:crypto';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { CommandContext, CommandHandler } from '../protocol/context';
+import { resolve } from 'node:path';
+import type { CommandHandler } from '../protocol/context';
 import { optBool, optEnum, optNumber, optString, optStringArray } from '../protocol/params';
 import { openOperations, type TargetParams } from '../operations/open';
-import type { DssOperations } from '../operations/operations';
-import { AuditLog, defaultAuditLog } from './audit';
-import { RunLock, isStale, readLock, type LockInfo } from './lock';
-import { runNewResync } from './procedure';
-import { rollback, changedAnything } from './rollback';
-import type { RunState } from './run-state';
-import { ResyncError, toResyncError } from './errors';
-import { CONTRACT } from '../operations/contract';
-
-export const TRANSPORTS = ['Auto', 'Local', 'Remoting', 'Rpc'] as const;
+import { TRANSPORTS } from '../operations/windows/transport';
+import { AuditLog, defaultAuditLog } from '../core/audit';
+import { RunLock, isStale, readLock } from '../core/lock';
+import { defaultOutputFolder, lockFileFor, recoverStale } from '../core/run-lock';
+import { runNewResync } from '../core/procedure';
+import type { RunState } from '../core/run-state';
+import { toResyncError } from '../shared/errors';
+import { CONTRACT } from '../shared/contract';
 
 export function readTarget(params: Record<string, unknown>): TargetParams {
   const labPath = optString(params, 'labPath');
@@ -27,52 +24,6 @@ export function readTarget(params: Record<string, unknown>): TargetParams {
     transport: optEnum(params, 'transport', TRANSPORTS),
     powershell: optString(params, 'powershell'),
   };
-}
-
-export function stateFolder(): string {
-  if (process.platform === 'win32') return join(process.env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'ResyncGlb');
-  return join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'resyncglb');
-}
-
-/** One lock per DSS: inside the lab for a lab, else in this workstation's state folder. */
-export function lockFileFor(target: TargetParams, computerName: string): string {
-  if (target.labPath) return join(target.labPath, '.resyncglb', 'run.lock');
-  return join(stateFolder(), 'locks', `${computerName.toUpperCase().replace(/[^A-Z0-9._-]/g, '_')}.lock`);
-}
-
-export function defaultOutputFolder(target: TargetParams): string {
-  return target.labPath ? join(target.labPath, 'output') : process.cwd();
-}
-
-/** Finishes the cleanup of a run that died (its journal is in the stale lock). */
-export async function recoverStale(
-  ops: DssOperations,
-  stale: LockInfo,
-  ctx: CommandContext,
-  audit: AuditLog,
-): Promise<{ undone: string[]; manualSteps: string[] }> {
-  const state = stale.state;
-  if (!state || !changedAnything(state)) {
-    await audit.write({ event: 'recovered', staleRunId: stale.runId, undone: [], note: 'the dead run had changed nothing' });
-    return { undone: [], manualSteps: [] };
-  }
-  ctx.reporter.warning(
-    `Run ${stale.runId} by ${stale.user} (pid ${stale.pid}, since ${stale.since}) died before finishing; undoing what it changed first.`,
-  );
-  const rb = await rollback(ops, state, ctx.reporter, {
-    serviceTimeoutMs: 120_000,
-    settleTimeoutMs: 120_000,
-    outputFolder: state.outputFolder,
-  });
-  await audit.write({ event: 'recovered', staleRunId: stale.runId, undone: rb.undone, manualSteps: rb.manualSteps });
-  if (rb.manualSteps.length) {
-    throw new ResyncError(
-      'RollbackIncomplete',
-      `Run ${stale.runId} died and its cleanup is incomplete; do these by hand: ${rb.manualSteps.map((s, i) => `(${i + 1}) ${s}`).join(' ')}`,
-      { undone: rb.undone, manualSteps: rb.manualSteps },
-    );
-  }
-  return rb;
 }
 
 function journalDiff(prev: RunState | null, next: RunState): string[] {
@@ -108,7 +59,7 @@ export const newHandler: CommandHandler = async (params, ctx) => {
   try {
     if (!whatIf) {
       lock = await RunLock.acquire(lockFileFor(target, ops.computerName), ops.computerName, runId, (stale) =>
-        recoverStale(ops, stale, ctx, audit).then(() => undefined),
+        recoverStale(ops, stale, ctx.reporter, audit).then(() => undefined),
       );
     }
     const requested = Array.isArray(requestors) ? requestors.map((r) => (typeof r === 'string' ? r : String(r))) : [];
@@ -189,7 +140,7 @@ export const recoverHandler: CommandHandler = async (params, ctx) => {
     }
     // Taking the lock recovers the stale journal (RunLock.acquire) and releases it again.
     const lock = await RunLock.acquire(file, ops.computerName, randomUUID(), async (stale) => {
-      const rb = await recoverStale(ops, stale, ctx, audit);
+      const rb = await recoverStale(ops, stale, ctx.reporter, audit);
       for (const u of rb.undone) ctx.reporter.warning(`Recovered: ${u}`);
     });
     await lock.release();

@@ -9,9 +9,9 @@ import { link, mkdir, readdir, readlink, readFile, realpath, rm, stat, statfs, u
 import nodePath, { basename, dirname, resolve, type PlatformPath } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CONTRACT } from '../contract';
-import { ResyncError } from '../../core/errors';
-import { hashFile } from '../hash-file';
+import { CONTRACT } from '../../shared/contract';
+import { ResyncError } from '../../shared/errors';
+import { hashFile } from '../../shared/hash-file';
 import type { DssOperations, DxadataLocation, FileInfo, ServiceInfo, Unwatch } from '../operations';
 import { readLabConfig, SERVICE_DISPLAY_NAME_VALUE } from '../../lab/layout';
 import { labPaths, SERVICE_KEY } from '../../lab/paths';
@@ -226,18 +226,27 @@ class LabOperations implements DssOperations {
       }, 5);
     };
     const watchers: FSWatcher[] = [];
-    const add = (dir: string, filter?: (name: string) => boolean): void => {
+    const add = (dir: string, filter: ((name: string) => boolean) | undefined, onMatch: () => void = fire): boolean => {
       try {
         const w = watch(dir, { persistent: false }, (_ev, name) => {
-          if (!filter || name === null || filter(String(name))) fire();
+          if (!filter || name === null || filter(String(name))) onMatch();
         });
         w.on('error', () => undefined);
         watchers.push(w);
+        return true;
       } catch {
-        /* a folder that does not exist yet: callers poll as well */
+        return false;
       }
     };
-    add(dxadata);
+    if (!add(dxadata, undefined)) {
+      // The folder does not exist yet: watch its parent until it appears, then the folder itself.
+      let found = false;
+      add(dirname(dxadata), (n) => n === basename(dxadata), () => {
+        if (found || closed || !add(dxadata, undefined)) return;
+        found = true;
+        fire();
+      });
+    }
     const labFiles = new Set([basename(this.paths.registry), basename(this.paths.service)]);
     // registry.json and service.json are replaced by rename, so the folder is watched, not the files.
     if (resolve(dxadata) !== this.root) add(this.root, (n) => labFiles.has(n));
@@ -319,7 +328,6 @@ class LabOperations implements DssOperations {
   }
 }
 
-export { hashFile };
 
 export async function openLabOperations(labDir: string, opts: LabOperationsOptions = {}): Promise<DssOperations> {
   const root = resolve(labDir);

@@ -13,16 +13,16 @@ import type { CommandContext, CommandHandler } from '../protocol/context';
 import { optBool, optEnum, optNumber, optString, optStringArray } from '../protocol/params';
 import type { DssOperations } from '../operations/operations';
 import { openOperations } from '../operations/open';
-import { CONTRACT } from '../operations/contract';
-import { ResyncError, toResyncError } from '../core/errors';
+import { CONTRACT } from '../shared/contract';
+import { ResyncError, toResyncError } from '../shared/errors';
 import { settleBeforeStop } from '../core/settle';
 import { AuditLog, defaultAuditLog } from '../core/audit';
 import { RunLock } from '../core/lock';
-import { lockFileFor, recoverStale } from '../core/new-handler';
-import { deliver, failureOf, normalizeSha256, type OpenSource } from './deliver';
-import { checkRequestorService, restartAndAwaitConsumption } from './exchange';
-import { exchangeDone, exchangeNextStep, nextStepFor } from './next-step';
-import { COPY_RESULT_TYPE, REQUESTOR_TYPES, type CopyResult, type RequestorType } from './types';
+import { lockFileFor, recoverStale } from '../core/run-lock';
+import { deliver, failureOf, normalizeSha256, type OpenSource } from '../copy/deliver';
+import { checkRequestorService, restartAndAwaitConsumption } from '../copy/exchange';
+import { exchangeDone, exchangeNextStep, nextStepFor } from '../copy/next-step';
+import { COPY_RESULT_TYPE, REQUESTOR_TYPES, type CopyResult, type RequestorType } from '../copy/types';
 
 export interface CopyParams {
   path: string;
@@ -128,7 +128,7 @@ export function createCopyHandler(deps: CopyHandlerDeps = {}): CommandHandler {
           audit = new AuditLog(defaultAuditLog(p.labPath), { runId, computerName: ops!.computerName });
           // One run per server: a `new` run restarting the same service must not overlap this one.
           lock = await RunLock.acquire(lockFileFor({ labPath: p.labPath }, ops!.computerName), ops!.computerName, runId, (stale) =>
-            recoverStale(ops!, stale, ctx, audit!).then(() => undefined),
+            recoverStale(ops!, stale, ctx.reporter, audit!).then(() => undefined),
           );
         }
       }

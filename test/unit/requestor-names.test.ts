@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { normalizeRequestorNames } from '../../src/core/names';
-import { ResyncError } from '../../src/core/errors';
+import { normalizeRequestorNames } from '../../src/core/requestor-names';
+import { ResyncError } from '../../src/shared/errors';
 
 function problems(input: unknown): Array<{ name: string; reason: string }> {
   try {

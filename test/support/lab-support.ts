@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initLab, type InitLabOptions } from '../../src/lab/layout';
 import { killLab } from '../../src/lab/control';
-import { openLabOperations } from '../../src/operations/lab';
+import { openLabOperations } from '../../src/operations/lab-adapter';
 import type { DssOperations } from '../../src/operations/operations';
 
 const labs: string[] = [];

@@ -5,8 +5,8 @@
  * - trim surrounding whitespace; drop duplicates differing only in case, with a warning.
  * Control characters are rejected too: the Exchange Administrator could not have entered them.
  */
-import { CONTRACT } from '../operations/contract';
-import { ResyncError } from './errors';
+import { CONTRACT } from '../shared/contract';
+import { ResyncError } from '../shared/errors';
 
 export interface NameProblem {
   name: string;

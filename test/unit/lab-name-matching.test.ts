@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchRequestorNames, requestorMatches, shortName, toLabRequestors } from '../../src/lab/names';
+import { matchRequestorNames, requestorMatches, shortName, toLabRequestors } from '../../src/lab/name-matching';
 
 const reqs = toLabRequestors(
   [

@@ -1,11 +1,11 @@
 /** The commands reachable through `rpc`. Each is the same handler the CLI subcommand runs. */
-import type { CommandHandler } from './context';
-import { newHandler, recoverHandler } from '../core/new-handler';
-import { labInitHandler, labRequestorsHandler } from '../lab/handlers';
-import { openLabOperations } from '../operations/lab';
-import { optBool } from './params';
-import { copyHandler } from '../copy/handler';
-import { inspectHandler } from '../lab/inspect';
+import type { CommandHandler } from '../protocol/context';
+import { newHandler, recoverHandler } from './new';
+import { labInitHandler, labRequestorsHandler } from './lab';
+import { openLabOperations } from '../operations/lab-adapter';
+import { optBool } from '../protocol/params';
+import { copyHandler } from './copy';
+import { inspectHandler } from './inspect';
 
 /** lab-init for New-ResyncLab: creates the lab and, with `start`, starts its DXA like a running DSS. */
 const labInitAndStart: CommandHandler = async (params, ctx) => {

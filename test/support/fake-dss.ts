@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import type { DssOperations, FileInfo, ServiceInfo, ServiceStatus, Unwatch } from '../../src/operations/operations';
-import { ResyncError } from '../../src/core/errors';
+import { ResyncError } from '../../src/shared/errors';
 import { createHash } from 'node:crypto';
 
 export interface FakeFaults {

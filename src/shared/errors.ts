@@ -2,7 +2,7 @@
  * Stable error ids. The same id appears in the CLI's JSON, in the protocol's `error` event and, in
  * PowerShell, as the ErrorRecord's ErrorId (FullyQualifiedErrorId "ResyncGlb.<Id>,<Cmdlet>").
  * The category names are System.Management.Automation.ErrorCategory members.
- * docs/PROTOCOL.md lists them; keep the two in step (test/unit/errors.test.ts checks it).
+ * docs/PROTOCOL.md lists them; keep the two in step (test/unit/protocol.test.ts checks it).
  */
 export const ERRORS = {
   // usage and input

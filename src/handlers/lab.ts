@@ -7,16 +7,16 @@ import { utimes, writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CommandHandler } from '../protocol/context';
 import { optBool, optNumber, optString, optStringArray } from '../protocol/params';
-import { ResyncError } from '../core/errors';
-import { CONTRACT } from '../operations/contract';
-import { openLabOperations } from '../operations/lab';
-import { initLab, readLabConfig, setLabFaults } from './layout';
-import { labPaths, postofficeGlb, SERVICE_KEY } from './paths';
-import { labServiceState } from './control';
-import { RegistryStore } from './registry-store';
-import { resolveLabDxadata } from './dxadata';
-import { buildLabGlb } from './glb-format';
-import type { LabFaults, LabRequestor, LabTiming, RequestorSpec } from './types';
+import { ResyncError } from '../shared/errors';
+import { CONTRACT } from '../shared/contract';
+import { openLabOperations } from '../operations/lab-adapter';
+import { initLab, readLabConfig, setLabFaults } from '../lab/layout';
+import { labPaths, postofficeGlb, SERVICE_KEY } from '../lab/paths';
+import { labServiceState } from '../lab/control';
+import { RegistryStore } from '../lab/registry-store';
+import { resolveLabDxadata } from '../lab/dxadata';
+import { buildLabGlb } from '../lab/glb-format';
+import type { LabFaults, LabRequestor, LabTiming, RequestorSpec } from '../lab/types';
 
 function labDir(params: Record<string, unknown>): string {
   const p = optString(params, 'path') ?? optString(params, 'labPath');

@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openWindowsOperations } from '../../src/operations/windows';
-import { isResyncError } from '../../src/core/errors';
+import { isResyncError } from '../../src/shared/errors';
 
 // Set at bundle time (esbuild define): the bundle runs from a temp folder.
 const PS1 = process.env.RESYNCGLB_TEST_PS1 as string;
