@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONTRACT } from '../../src/operations/contract';
-import { openLabOperations } from '../../src/operations/lab';
+import { CONTRACT } from '../../src/shared/contract';
+import { openLabOperations } from '../../src/operations/lab-adapter';
 import { RegistryStore } from '../../src/lab/registry-store';
 import { SERVICE_KEY, SETUP_KEY } from '../../src/lab/paths';
-import { cleanupLabs, makeLab, until } from './lab-support';
+import { cleanupLabs, makeLab, until } from '../support/lab-support';
 
 afterEach(cleanupLabs);
 
@@ -137,12 +137,23 @@ describe('openLabOperations without the DXA running', () => {
     await ops.dispose();
   });
 
-  it('watch on a folder that does not exist does not throw', async () => {
+  it('watch on a folder that does not exist yet fires once the folder appears and a file is written there', async () => {
     const { dir, ops } = await makeLab();
     const missing = join(dir, 'not-there');
-    const w = ops.watch(missing, () => undefined);
-    w.close();
-    mkdirSync(missing);
-    expect(existsSync(missing)).toBe(true);
+    let fired = 0;
+    const w = ops.watch(missing, () => {
+      fired += 1;
+    });
+    try {
+      mkdirSync(missing);
+      const deadline = Date.now() + 20_000;
+      while (fired === 0 && Date.now() < deadline) {
+        writeFileSync(join(missing, 'Resync.glb'), 'x');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(fired).toBeGreaterThan(0);
+    } finally {
+      w.close();
+    }
   });
 });

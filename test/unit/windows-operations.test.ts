@@ -6,10 +6,10 @@
 import { join, resolve } from 'node:path';
 import nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTRACT } from '../../src/operations/contract';
+import { CONTRACT } from '../../src/shared/contract';
 import { openWindowsOperations } from '../../src/operations/windows';
 import type { DssOperations } from '../../src/operations/operations';
-import { FakePowerShellHost, fail, ok, withSession, type Handler } from './windows-fake-host';
+import { FakePowerShellHost, fail, ok, withSession, type Handler } from '../support/windows-fake-host';
 
 const PS1 = resolve(__dirname, '..', '..', 'ps1');
 const TRANSPORTS = [
@@ -30,13 +30,16 @@ function serviceData(status: string) {
   return { exists: true, name: CONTRACT.service.name, displayName: CONTRACT.service.displayName, status, dependentServices: [{ name: 'Other', status: 'Stopped' }] };
 }
 
-describe('the contract says what domain.md says (Q150976, Q143380)', () => {
-  it('names the key, value, type and service', () => {
-    expect(CONTRACT.serviceKey.hive).toBe('HKEY_LOCAL_MACHINE');
-    expect(CONTRACT.serviceKey.subKey).toBe('SYSTEM\\CurrentControlSet\\Services\\MSExchangeDX');
-    expect(CONTRACT.serviceKey.psPath).toBe('HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeDX');
-    expect(CONTRACT.resyncValue).toMatchObject({ name: 'ResyncConnectionRDNs', type: 'REG_MULTI_SZ', psPropertyType: 'MultiString', dotnetKind: 'MultiString' });
-    expect(CONTRACT.service.name).toBe('MSExchangeDX');
+describe('the contract is one consistent description of the DSS (docs/domain.md: Q150976, Q143380)', () => {
+  it('the PowerShell paths are the keys they name, and the service key is the service\'s own', () => {
+    for (const key of [CONTRACT.serviceKey, CONTRACT.setupKey]) {
+      expect(key.psPath).toBe(`${CONTRACT.serviceKey.hiveShort}:\\${key.subKey}`);
+      expect(key.hive).toBe(CONTRACT.serviceKey.hive);
+    }
+    expect(CONTRACT.serviceKey.subKey.split('\\')).toEqual(['SYSTEM', 'CurrentControlSet', 'Services', CONTRACT.service.name]);
+  });
+  it('the value is a list of strings in every vocabulary that writes it (REG_MULTI_SZ, MultiString, RegistryValueKind)', () => {
+    expect([CONTRACT.resyncValue.type, CONTRACT.resyncValue.psPropertyType, CONTRACT.resyncValue.dotnetKind]).toEqual(['REG_MULTI_SZ', 'MultiString', 'MultiString']);
   });
 });
 
