@@ -29,7 +29,8 @@ import { readRecipients } from './recipients';
 import { RegistryStore } from './registry-store';
 import { resolveLabDxadata } from './dxadata';
 import { readServiceFile, withServiceLock, writeServiceFile } from './service-state';
-import type { LabConfig, LabServiceStatus } from './types';
+import type { LabConfig, LabRequestor, LabServiceStatus } from './types';
+import { describeExport, exportOf, headerNumbers, selects } from './model';
 
 /** Identifies one file (not its name): device, inode and creation time, so a reused inode differs. */
 interface FileIdentity {
@@ -38,8 +39,10 @@ interface FileIdentity {
   birthtimeNs: string;
 }
 
-interface DxaState {
+export interface DxaState {
   ownResync?: FileIdentity & { path: string };
+  /** The DXA process that last generated a Resync.glb (a restart after it is owed while it runs). */
+  generatedBy?: { pid: number; token: string | null; at: string };
 }
 
 function identityOf(st: BigIntStats): FileIdentity {
@@ -272,17 +275,32 @@ class LabDxa {
       return;
     }
     this.log(`Generating ${CONTRACT.resyncFileName} for ${match.recognised.map((r) => JSON.stringify(r.displayName)).join(', ')} in ${where.path}.`);
-    await this.writeResync(cfg, join(where.path, CONTRACT.resyncFileName));
+    await this.writeResync(cfg, join(where.path, CONTRACT.resyncFileName), match.recognised);
     await this.store.deleteValue(SERVICE_KEY, CONTRACT.resyncValue.name);
     this.log(`Removed ${CONTRACT.resyncValue.name} (Q150976).`);
   }
 
-  private async writeResync(cfg: LabConfig, file: string): Promise<void> {
+  /**
+   * The file holds what the named requestors' export settings select (Q156063). Named requestors
+   * whose settings differ cannot be served by one file; what a real DXA then writes is not
+   * documented, so the lab uses the first named requestor's settings and says so in dxa.log.
+   * Header numbers: docs/lab-glb-format.md, "The lab's model" (Q215505).
+   */
+  private async writeResync(cfg: LabConfig, file: string, named: LabRequestor[]): Promise<void> {
     const recipients = await readRecipients(this.paths.recipients).catch(() => []);
+    const first = named[0] as LabRequestor;
+    const settings = exportOf(first);
+    const differ = named.filter((r) => JSON.stringify(describeExport(exportOf(r))) !== JSON.stringify(describeExport(settings)));
+    if (differ.length) {
+      this.log(`Named requestors have different export settings (${differ.map((r) => JSON.stringify(r.displayName)).join(', ')} differ from ${JSON.stringify(first.displayName)}); one file cannot serve them all (Q156063). The lab writes what ${JSON.stringify(first.displayName)}'s settings select.`);
+    }
     const byPo = new Map<string, GlbPostoffice>();
     for (const r of cfg.requestors) byPo.set(r.postoffice, { network: r.network, postoffice: r.postoffice, addresses: [] });
-    for (const rc of recipients) byPo.get(rc.postoffice)?.addresses.push({ mailbox: rc.mailbox, displayName: rc.displayName });
-    const data = buildLabGlb(cfg.sync, [...byPo.values()]);
+    for (const rc of recipients) if (selects(settings, rc)) byPo.get(rc.postoffice)?.addresses.push({ mailbox: rc.mailbox, displayName: rc.displayName });
+    const gms = await this.store.getValue(SERVICE_KEY, CONTRACT.globalMaxSeqValue.name);
+    const { numbers, fromAll } = headerNumbers(cfg, named, gms && gms.type === 'REG_DWORD' ? gms.data : null);
+    this.log(`Header numbers IMPSEQ ${numbers.impSeq}, REQSEQ ${numbers.reqSeq}, SRVSEQ ${numbers.srvSeq}, from ${fromAll ? 'all registered requestors (GlobalMaxSeqInResync = 1; Q215505)' : 'the named requestors only'}.`);
+    const data = buildLabGlb(numbers, [...byPo.values()]);
     const chunk = cfg.timing.chunkBytes;
     const delay = cfg.faults.slowWriteMs ?? cfg.timing.chunkDelayMs;
     await mkdir(resolve(file, '..'), { recursive: true });
@@ -306,6 +324,11 @@ class LabDxa {
     await fh.close();
     this.writing = false;
     this.log(`Wrote ${CONTRACT.resyncFileName}: ${data.length} bytes.`);
+    // Q156063 asks for a restart after each generation; until this process ends the lab counts it
+    // as owed (lab status shows RestartAfterGeneration). What a real DXA does without it is not
+    // documented: the lab only reports it.
+    await writeJsonAtomic(this.paths.dxaState, { ...((await readJson<DxaState>(this.paths.dxaState).catch(() => null)) ?? {}), generatedBy: { pid: process.pid, token: this.token, at: new Date().toISOString() } } satisfies DxaState);
+    this.log('Resync.glb generated: the service must be restarted before normal directory synchronization resumes (Q156063).');
   }
 }
 

@@ -8,7 +8,32 @@ export interface RequestorSpec {
   displayName: string;
   commonName?: string;
   rdn?: string;
+  /** Export settings and sync numbers; defaults from DEFAULT_EXPORT and the lab's numbers. */
+  export?: Partial<LabExportSettings>;
+  sync?: Partial<LabSyncNumbers>;
+  /** Puts the DSS's record of this requestor this far ahead of the others (all three numbers). */
+  ahead?: number;
 }
+
+/**
+ * What the DSS exports to one requestor (docs/domain.md, "One run per configuration group",
+ * Q156063): which recipient containers, up to which trust level, and whether custom recipients
+ * go too. The lab's model; a real DSS has more settings.
+ */
+export interface LabExportSettings {
+  /** Recipient containers exported to this requestor. */
+  containers: string[];
+  /** Recipients whose trust level is above this are not exported. */
+  trustLevel: number;
+  /** Whether custom recipients are exported. */
+  customRecipients: boolean;
+}
+
+/** The containers a lab's recipients live in; every requestor exports all of them by default. */
+export const DEFAULT_CONTAINERS = ['Recipients', 'Sales', 'Engineering'];
+export const DEFAULT_EXPORT: LabExportSettings = { containers: [...DEFAULT_CONTAINERS], trustLevel: 100, customRecipients: true };
+/** Lab recipients get trust levels 0..MAX_RECIPIENT_TRUST. */
+export const MAX_RECIPIENT_TRUST = 100;
 
 export interface LabRequestor {
   displayName: string;
@@ -18,6 +43,10 @@ export interface LabRequestor {
   postoffice: string;
   /** The MS Mail network name used in PCM: addresses. */
   network: string;
+  /** What the DSS exports to it (absent in labs made before export settings: DEFAULT_EXPORT). */
+  export?: LabExportSettings;
+  /** The DSS's record of this requestor's numbers (absent in older labs: the lab's `sync`). */
+  sync?: LabSyncNumbers;
 }
 
 export interface LabTiming {
@@ -71,6 +100,10 @@ export interface LabConfig {
   service: boolean;
   requestors: LabRequestor[];
   sync: LabSyncNumbers;
+  /** The recipient containers (absent in older labs: DEFAULT_CONTAINERS). */
+  containers?: string[];
+  /** File version of the lab's DXA.EXE (Q215505: GlobalMaxSeqInResync needs 5.5.2524 or later). */
+  dxaVersion?: string;
   timing: LabTiming;
   faults: LabFaults;
 }
