@@ -67,10 +67,30 @@ Describe 'New-ResyncGlb on a lab DSS' {
         { New-ResyncGlb -LabPath (Join-Path $lab 'nope') -Requestor PO1 -Force } | Should -Throw -ErrorId 'ResyncGlb.LabNotFound,New-ResyncGlb'
     }
 
-    It 'binds Requestor and LabPath from the pipeline by property name' {
-        $r = [pscustomobject]@{ Name = 'PO1'; LabPath = $lab }, [pscustomobject]@{ Name = 'PO2'; LabPath = $lab } | New-ResyncGlb -Force
-        @($r).Count | Should -Be 1
-        $r.Requestor | Should -Be @('PO1', 'PO2')
+    It 'binds Requestor and LabPath from the pipeline by property name; each input object is one group (one run, one result)' {
+        $r = [pscustomobject]@{ Name = 'PO1'; LabPath = $lab }, [pscustomobject]@{ Requestor = @('PO2', 'PO1'); LabPath = $lab } | New-ResyncGlb -Force
+        @($r).Count | Should -Be 2
+        $r[0].Requestor | Should -Be @('PO1')
+        $r[1].Requestor | Should -Be @('PO2', 'PO1')
+        $r[0].Path | Should -Not -Be $r[1].Path
+        $r[1].Group | Should -Be 2
+        $r[1].GroupCount | Should -Be 2
+    }
+
+    It '-Group: each element is one group, run in turn; the restart after generation is reported' {
+        $r = New-ResyncGlb -LabPath $lab -Group @('PO1', 'PO2'), 'PO2' -Force
+        @($r).Count | Should -Be 2
+        $r[0].Requestor | Should -Be @('PO1', 'PO2')
+        $r[1].Requestor | Should -Be @('PO2')
+        $r | ForEach-Object { $_.FinalRestart | Should -Be 'Restarted' }
+        { New-ResyncGlb -LabPath $lab -Requestor PO1 -Group 'PO2' -Force } | Should -Throw -ErrorId 'ResyncGlb.Usage,New-ResyncGlb'
+    }
+
+    It '-SkipFinalRestart leaves the restart to the admin and says so' {
+        $r = New-ResyncGlb -LabPath $lab -Requestor PO1 -SkipFinalRestart -Force -WarningVariable warned -WarningAction SilentlyContinue
+        $r.FinalRestart | Should -Be 'Skipped'
+        ($warned -join "`n") | Should -Match 'Q156063'
+        ((Invoke-TestCli -Arguments @('lab', 'status', $lab, '--json')).Output | ConvertFrom-Json).RestartOwed | Should -BeTrue
     }
 
     It '-Verbose narrates each step' {
