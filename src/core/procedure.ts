@@ -27,7 +27,7 @@ import { abortReason } from './wake';
 
 export interface NewResyncOptions {
   requestors: unknown;
-  /** Overrides DXADataPath / the setup key (domain.md, Q185504). */
+  /** Overrides DXADataPath / the setup key (docs/domain.md, Q185504). */
   dxadataPath?: string;
   /** Local folder the finished Resync.glb is moved to. */
   outputPath: string;

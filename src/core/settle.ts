@@ -1,5 +1,5 @@
 /**
- * domain.md (Q193395): stopping the directory synchronization service while a Resync.glb is being
+ * docs/domain.md (Q193395): stopping the directory synchronization service while a Resync.glb is being
  * processed can crash older DXAs. Before any stop, wait until Resync.glb is not held open for
  * writing and has stopped growing.
  */

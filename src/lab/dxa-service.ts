@@ -1,16 +1,16 @@
 /**
  * The lab DXA: the long-running process behind the lab's MSExchangeDX service, started detached
- * by `resync-glb lab __dxa <dir>`. It behaves as domain.md says the DXA does:
+ * by `resync-glb lab __dxa <dir>`. It behaves as docs/domain.md says the DXA does:
  * - StartPending for timing.startMs, then Running;
  * - reads ResyncConnectionRDNs (Q150976) and matches each name, without regard to case, against the
  *   display name, common name or RDN of the lab's Remote Dirsync Requestors;
  * - names it does not know are logged as an event-136-like line in dxa.log (Q147084);
  * - when at least one is recognised it writes Resync.glb into Dxadata (DXADataPath if set,
  *   Q185504) progressively, in chunks with pauses, then removes the value itself (Q150976);
- *   with none recognised it writes nothing and leaves the value (domain.md inference);
+ *   with none recognised it writes nothing and leaves the value (docs/domain.md inference);
  * - stopping it while it writes Resync.glb crashes it, as older DXAs did (Q193395);
  * - a Resync.glb placed in Dxadata by someone else is imported and removed at start (Q156124); one
- *   it wrote itself is left alone unless faults.importOnStart (domain.md's risk inference);
+ *   it wrote itself is left alone unless faults.importOnStart (docs/domain.md's risk inference);
  * - then it idles until stopped: a stop request is the control file `service.control` holding
  *   "stop" (portable), or SIGTERM/SIGINT on POSIX. StopPending for timing.stopMs, then Stopped.
  * Faults from lab.json (`faults`) change this behaviour (see types.ts).
@@ -219,7 +219,7 @@ class LabDxa {
    * A Resync.glb waiting in Dxadata when the service starts is imported and removed, as Q156124
    * describes for a Resync.glb delivered into an Exchange server's Dxadata. What a DXA does at
    * start with a Resync.glb it generated itself and that was left there is not documented
-   * (domain.md only calls it a risk), so the lab leaves its own file alone unless
+   * (docs/domain.md only calls it a risk), so the lab leaves its own file alone unless
    * faults.importOnStart asks it to process any waiting file (the risk scenario).
    */
   private async importWaitingResync(cfg: LabConfig): Promise<void> {

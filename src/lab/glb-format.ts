@@ -1,6 +1,6 @@
 /**
  * The lab's OWN synthetic Resync.glb layout (docs/lab-glb-format.md). The real file's binary
- * layout is not public (domain.md, "The Resync.glb format"); this one only borrows what domain.md
+ * layout is not public (docs/domain.md, "The Resync.glb format"); this one only borrows what docs/domain.md
  * says the real one carries: a header transaction with IMPSEQ, REQSEQ and SRVSEQ (Q119449), then
  * transactions each with a checksum, a date stamp, a sync number and an Import-format body such as
  * `A<display name>\tPCM:NETWORK/PO/mailbox`, with an `R` postoffice line first (Q96060). A lab-only

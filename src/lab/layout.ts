@@ -2,7 +2,7 @@
  * Creating and reading a lab DSS (docs/ARCHITECTURE.md, "The lab DSS on disk"): lab.json, the
  * registry store with the MSExchangeDX service key and the Exchange setup key (names from
  * dss-contract.json), the install tree with placeholder DXA database files in Dxadata (never
- * touched; domain.md Q193378, Q185225), one MS Mail postoffice per requestor, and the recipients.
+ * touched; docs/domain.md Q193378, Q185225), one MS Mail postoffice per requestor, and the recipients.
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -218,9 +218,9 @@ export async function initLab(dir: string, opts: InitLabOptions = {}): Promise<L
   await mkdir(paths.dxadata, { recursive: true });
   // The FileVersion line stands in for DXA.EXE's version resource (read like a real file version).
   await writeFile(paths.image, `Lab placeholder for EXCHSRVR\\BIN\\DXA.EXE; the lab DXA is \`resync-glb lab __dxa\`.\nFileVersion=${dxaVersion}\n`);
-  // Placeholders for the DXA's Jet database (domain.md, Q193378): never touched by ResyncGlb.
+  // Placeholders for the DXA's Jet database (docs/domain.md, Q193378): never touched by ResyncGlb.
   for (const f of CONTRACT.dxaDatabaseFiles) {
-    await writeFile(join(paths.dxadata, f), `Lab placeholder for the DXA database file ${f}. Never touch it (domain.md, Q185225).\n`);
+    await writeFile(join(paths.dxadata, f), `Lab placeholder for the DXA database file ${f}. Never touch it (docs/domain.md, Q185225).\n`);
   }
   for (const r of requestors) await mkdir(postofficeGlb(root, r.postoffice), { recursive: true });
   const list = generateRecipients(recipients, requestors.map((r) => r.postoffice), seed, containers);
@@ -234,7 +234,7 @@ export async function initLab(dir: string, opts: InitLabOptions = {}): Promise<L
   const store = new RegistryStore(paths.registry);
   await writeJsonAtomic(paths.registry, emptyRegistry());
   if (!opts.noService) {
-    // domain.md (Q143380, Q160572, Q147374): service key, display name, binary, MTA dependency.
+    // docs/domain.md (Q143380, Q160572, Q147374): service key, display name, binary, MTA dependency.
     await store.setValue(SERVICE_KEY, CONTRACT.imagePathValue.name, { type: 'REG_EXPAND_SZ', data: paths.image });
     await store.setValue(SERVICE_KEY, SERVICE_DISPLAY_NAME_VALUE, { type: 'REG_SZ', data: CONTRACT.service.displayName });
     await store.setValue(SERVICE_KEY, SERVICE_DEPENDS_VALUE, { type: 'REG_MULTI_SZ', data: [...CONTRACT.service.dependsOn] });
@@ -242,7 +242,7 @@ export async function initLab(dir: string, opts: InitLabOptions = {}): Promise<L
       await store.setValue(SERVICE_KEY, CONTRACT.globalMaxSeqValue.name, { type: 'REG_DWORD', data: opts.globalMaxSeq });
     }
   }
-  // domain.md (Q147374): Exchange\Setup `Services` holds the install folder.
+  // docs/domain.md (Q147374): Exchange\Setup `Services` holds the install folder.
   await store.setValue(SETUP_KEY, CONTRACT.setupKey.installPathValue, { type: 'REG_SZ', data: paths.install });
   await writeJsonAtomic(paths.service, { status: 'Stopped', pid: null, startToken: null, since: new Date().toISOString() });
   // lab.json last: a folder is a lab only once everything else is in place.

@@ -1,7 +1,7 @@
 /**
  * How the lab DXA recognises requestor names: a name in ResyncConnectionRDNs identifies a Remote
- * Dirsync Requestor by its display name, common name or RDN (domain.md, Q150976), compared without
- * regard to case (domain.md, "Requestor name rules", inference) after trimming.
+ * Dirsync Requestor by its display name, common name or RDN (docs/domain.md, Q150976), compared without
+ * regard to case (docs/domain.md, "Requestor name rules", inference) after trimming.
  */
 import { DEFAULT_EXPORT, type LabRequestor, type LabSyncNumbers, type RequestorSpec } from './types';
 

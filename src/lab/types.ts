@@ -1,9 +1,9 @@
 /**
  * The lab DSS's settings (lab.json) and the shapes shared by its parts. The lab simulates an
- * Exchange directory synchronization server (domain.md, "The Exchange DSS side") on local disk.
+ * Exchange directory synchronization server (docs/domain.md, "The Exchange DSS side") on local disk.
  */
 
-/** A Remote Dirsync Requestor object: any of its three names identifies it (domain.md, Q150976). */
+/** A Remote Dirsync Requestor object: any of its three names identifies it (docs/domain.md, Q150976). */
 export interface RequestorSpec {
   displayName: string;
   commonName?: string;
@@ -77,7 +77,7 @@ export interface LabFaults {
   startDelayMs?: number;
   /**
    * The DXA also processes (imports and removes) at start a Resync.glb it wrote itself and that was
-   * left in Dxadata — domain.md's inferred risk. Without it only files placed there by someone else
+   * left in Dxadata — docs/domain.md's inferred risk. Without it only files placed there by someone else
    * are imported (Q156124).
    */
   importOnStart?: boolean;

@@ -74,7 +74,7 @@ export interface DssOperations {
   /** Starts the service and waits until it is running; throws ResyncError ServiceStartFailed. */
   startService(timeoutMs: number): Promise<ServiceInfo>;
 
-  /** Finds Dxadata as domain.md says (explicit path, else DXADataPath, else Setup\Services, else ImagePath). */
+  /** Finds Dxadata as docs/domain.md says (explicit path, else DXADataPath, else Setup\Services, else ImagePath). */
   resolveDxadata(explicitPath?: string): Promise<DxadataLocation>;
   statFile(path: string): Promise<FileInfo | null>;
   /** True while a process holds the file open for writing; null when the platform cannot tell. */

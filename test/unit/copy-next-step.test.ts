@@ -3,7 +3,7 @@ import { exchangeNextStep, nextStepFor, postofficeOf, PASSWORD_PLACEHOLDER, POST
 import { backupFileName, backupStamp, finalFileName, tempFileName } from '../../src/copy/names';
 import { CONTRACT } from '../../src/operations/contract';
 
-describe('nextStepFor (MS Mail requestor, domain.md Q96060/Q119449)', () => {
+describe('nextStepFor (MS Mail requestor, docs/domain.md Q96060/Q119449)', () => {
   it('fills the lab postoffice folder (the one holding MAILDATA) into -d', () => {
     const s = nextStepFor('/tmp/lab/postoffices/PO1/MAILDATA/GLB');
     expect(s.commands).toEqual(['import admin -p<password> -q -y -d/tmp/lab/postoffices/PO1', 'rebuild -f -d/tmp/lab/postoffices/PO1']);

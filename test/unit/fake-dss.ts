@@ -115,7 +115,7 @@ export class FakeDss implements DssOperations {
     this.later(this.faults.startDelayMs ?? 5, () => this.process());
     return (await this.getService())!;
   }
-  /** The fake DXA's start-up work (domain.md, Q150976). */
+  /** The fake DXA's start-up work (docs/domain.md, Q150976). */
   private process(): void {
     if (!this.value || this.faults.unrecognised) return;
     if (this.faults.sequence) this.globalMaxSeqDuringGeneration = this.faults.sequence.globalMaxSeqInResync;

@@ -30,7 +30,7 @@ function serviceData(status: string) {
   return { exists: true, name: CONTRACT.service.name, displayName: CONTRACT.service.displayName, status, dependentServices: [{ name: 'Other', status: 'Stopped' }] };
 }
 
-describe('the contract says what domain.md says (Q150976, Q143380)', () => {
+describe('the contract says what docs/domain.md says (Q150976, Q143380)', () => {
   it('names the key, value, type and service', () => {
     expect(CONTRACT.serviceKey.hive).toBe('HKEY_LOCAL_MACHINE');
     expect(CONTRACT.serviceKey.subKey).toBe('SYSTEM\\CurrentControlSet\\Services\\MSExchangeDX');
