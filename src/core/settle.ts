@@ -23,7 +23,7 @@ export async function settleBeforeStop(ops: DssOperations, filePath: string, tim
     if (Date.now() >= until) {
       throw new ResyncError(
         'Timeout',
-        `${filePath} was still being written after ${Math.round(timeoutMs / 1000)} s; the service was not stopped (stopping it during Resync.glb processing can crash the DXA, Q193395).`,
+        `${filePath} was still being written after ${Math.round(timeoutMs / 1000)} s; the service was not stopped (Q193395 reports an Exchange DXA crashing when stopped while it processes a Resync.glb on the requestor side; not stopping a DSS while it writes one is the same precaution, our inference: docs/domain.md).`,
         { target: filePath },
       );
     }

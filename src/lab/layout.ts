@@ -234,7 +234,7 @@ export async function initLab(dir: string, opts: InitLabOptions = {}): Promise<L
   const store = new RegistryStore(paths.registry);
   await writeJsonAtomic(paths.registry, emptyRegistry());
   if (!opts.noService) {
-    // docs/domain.md (Q143380, Q160572, Q147374): service key, display name, binary, MTA dependency.
+    // docs/domain.md (Q143380, Q160572): service key, display name, binary, MTA dependency.
     await store.setValue(SERVICE_KEY, CONTRACT.imagePathValue.name, { type: 'REG_EXPAND_SZ', data: paths.image });
     await store.setValue(SERVICE_KEY, SERVICE_DISPLAY_NAME_VALUE, { type: 'REG_SZ', data: CONTRACT.service.displayName });
     await store.setValue(SERVICE_KEY, SERVICE_DEPENDS_VALUE, { type: 'REG_MULTI_SZ', data: [...CONTRACT.service.dependsOn] });
@@ -242,7 +242,7 @@ export async function initLab(dir: string, opts: InitLabOptions = {}): Promise<L
       await store.setValue(SERVICE_KEY, CONTRACT.globalMaxSeqValue.name, { type: 'REG_DWORD', data: opts.globalMaxSeq });
     }
   }
-  // docs/domain.md (Q147374): Exchange\Setup `Services` holds the install folder.
+  // docs/domain.md (Q149205; Q147374 names the key only): Exchange\Setup `Services` holds the install folder.
   await store.setValue(SETUP_KEY, CONTRACT.setupKey.installPathValue, { type: 'REG_SZ', data: paths.install });
   await writeJsonAtomic(paths.service, { status: 'Stopped', pid: null, startToken: null, since: new Date().toISOString() });
   // lab.json last: a folder is a lab only once everything else is in place.

@@ -47,6 +47,16 @@ describe('nextStepFor (MS Mail requestor, docs/domain.md Q96060/Q119449)', () =>
     expect(s.note).toMatch(/error 203/);
     expect(s.note).toMatch(/GAL\.NME/);
     expect(s.note).toMatch(/never asks for it or stores it/);
+  });
+
+  it('carries the resync caveats: import before new local changes, lost gateway addresses, error 44, RESYNC.GLB deleted, drive letter for -d', () => {
+    const s = nextStepFor('M:\\MAILDATA\\GLB');
+    expect(s.note).toMatch(/Q119450, Q119452/);
+    expect(s.note).toMatch(/re-enter the changes/);
+    expect(s.note).toMatch(/Q105125/);
+    expect(s.note).toMatch(/Error \[ 44\] Gateway not installed.*Q122751/);
+    expect(s.note).toMatch(/Q122750/);
+    expect(s.note).toMatch(/drive letter is the safe value for -d/);
     expect(s.commands[0]).toContain('-p<password>');
   });
 });

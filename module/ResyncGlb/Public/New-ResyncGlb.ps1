@@ -38,7 +38,9 @@ function New-ResyncGlb {
     something could not be undone, the error id is ResyncGlb.RollbackIncomplete and its
     RecommendedAction lists exactly what to do by hand.
 
-    The service is never stopped while a Resync.glb is being written (KB Q193395).
+    The service is never stopped while a Resync.glb is being written: KB Q193395 reports a DXA
+    crashing when stopped while an Exchange requestor processes a Resync.glb, and the tool takes the
+    same precaution on the DSS (an inference; see docs/domain.md in the repository).
     One run per DSS at a time: a second run fails with ResyncGlb.Busy.
 
     Confirmation: ConfirmImpact is High, so PowerShell asks before changing a DSS unless -Force or
