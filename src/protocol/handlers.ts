@@ -1,7 +1,7 @@
 /** The commands reachable through `rpc`. Each is the same handler the CLI subcommand runs. */
 import type { CommandHandler } from './context';
 import { newHandler, recoverHandler } from '../core/new-handler';
-import { labInitHandler, labRequestorsHandler } from '../lab/handlers';
+import { labImportHandler, labInitHandler, labRequestorsHandler } from '../lab/handlers';
 import { openLabOperations } from '../operations/lab';
 import { optBool } from './params';
 import { copyHandler } from '../copy/handler';
@@ -31,4 +31,5 @@ export const HANDLERS: Readonly<Record<string, CommandHandler>> = {
   inspect: inspectHandler,
   'lab-init': labInitAndStart,
   'lab-requestors': labRequestorsHandler,
+  'lab-import': labImportHandler,
 };
