@@ -111,3 +111,26 @@ Describe 'New-ResyncGlb on a lab DSS' {
         $completion.CompletionMatches.ListItemText | Should -Contain 'PO1'
     }
 }
+
+Describe 'The loop closed in PowerShell: New-ResyncLab settings, New-ResyncGlb -GlobalMaxSeq, the lab import' {
+    It 'a requestor ahead: without -GlobalMaxSeq the import at PO1 fails with fatal 14; with it the file imports and RESYNC.GLB is deleted' {
+        $path = Join-Path ([System.IO.Path]::GetTempPath()) ('resync-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        try {
+            $lab = New-ResyncLab -Path $path -Requestor PO1, PO2 -RequestorSetting @{ PO2 = 'ahead=25' } -Recipients 50 -StartMs 150 -Confirm:$false
+            ($lab.Requestors | Where-Object { $_.DisplayName -eq 'PO2' }).SrvSeq | Should -Be ((($lab.Requestors | Where-Object { $_.DisplayName -eq 'PO1' }).SrvSeq) + 25)
+            $plain = New-ResyncGlb -LabPath $path -Requestor PO1 -Force -WarningAction SilentlyContinue
+            $plain | Copy-ResyncToRequestor -Destination ($lab.Requestors | Where-Object { $_.DisplayName -eq 'PO1' }).GlbPath | Out-Null
+            $r = Invoke-TestCli -Arguments @('lab', 'import', $path, 'PO1')
+            $r.ExitCode | Should -Be 1
+            $r.Output | Should -Match 'ImportFailed: IMPORT at PO1: Fatal error 14'
+            $fixed = New-ResyncGlb -LabPath $path -Requestor PO1 -GlobalMaxSeq -Force -WarningAction SilentlyContinue
+            $fixed.GlobalMaxSeqInResync | Should -Be 1
+            $fixed | Copy-ResyncToRequestor -Destination ($lab.Requestors | Where-Object { $_.DisplayName -eq 'PO1' }).GlbPath | Out-Null
+            (Invoke-TestCli -Arguments @('lab', 'import', $path, 'PO1')).ExitCode | Should -Be 0
+            Test-Path -LiteralPath (Join-Path ($lab.Requestors | Where-Object { $_.DisplayName -eq 'PO1' }).GlbPath 'RESYNC.GLB') | Should -BeFalse
+        }
+        finally {
+            Remove-TestLab -Path $path
+        }
+    }
+}
