@@ -251,7 +251,6 @@ function New-ResyncGlb {
         foreach ($dss in $targets.Values) {
             if ($dss.Groups.Count -eq 0) { continue }
             $parameters = @{
-                group             = $dss.Groups.ToArray()
                 timeoutSec        = $TimeoutSec
                 serviceTimeoutSec = $ServiceTimeoutSec
                 recognitionSec    = $RecognitionTimeoutSec
@@ -261,6 +260,9 @@ function New-ResyncGlb {
                 globalMaxSeq      = [bool]$GlobalMaxSeq
                 keepGlobalMaxSeq  = [bool]$KeepGlobalMaxSeq
             }
+            # One group travels as 'requestor' (as it always has), several as 'group', in order.
+            if ($dss.Groups.Count -eq 1) { $parameters.requestor = [string[]]$dss.Groups[0] }
+            else { $parameters.group = $dss.Groups.ToArray() }
             if ($dss.LabPath) { $parameters.labPath = Resolve-ResyncPath -Cmdlet $PSCmdlet -Path $dss.LabPath }
             else {
                 if ($dss.ComputerName) { $parameters.computerName = $dss.ComputerName }
