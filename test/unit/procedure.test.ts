@@ -213,6 +213,8 @@ describe('runNewResync on a fake DSS', () => {
     expect(e.details.undone?.some((u) => u.startsWith('Removed'))).toBe(true);
     expect(e.details.manualSteps).toHaveLength(1);
     expect(e.details.manualSteps?.[0]).toContain('net start MSExchangeDX');
+    // Q185225: the telling event of a DXA that will not start is ESE97 124, not MSExchangeDX's.
+    expect(e.details.manualSteps?.[0]).toMatch(/ESE97, event 124/);
   });
 
   it('restores a stopped service to Stopped after success', async () => {
