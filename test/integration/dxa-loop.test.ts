@@ -7,7 +7,7 @@
  * give two files (Q156063).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupLabs, cli, labSnapshot, labValue, newLab } from './helpers';
 
@@ -74,6 +74,24 @@ describe('the DXA as documented, through the bundle and the lab', () => {
     }
     // Importing again without a new file: nothing there to import.
     expect(cli(['lab', 'import', lab, 'PO1']).code).not.toBe(0);
+  });
+
+  it('lab import refuses a RESYNC.GLB that is not whole and leaves the postoffice as it was', () => {
+    const lab = newLab();
+    const r = cli(['new', '--lab', lab, '-r', 'PO1', '-r', 'PO2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const po1 = requestors(lab).find((x) => x.Postoffice === 'PO1') as Requestor;
+    deliver(r.json, [po1]);
+    const before = heldAddresses(lab, po1);
+    const file = join(po1.GlbPath, 'RESYNC.GLB');
+    truncateSync(file, Math.floor(r.json.Length / 2));
+    const bad = cli(['lab', 'import', lab, 'PO1', '--json']);
+    expect(bad.code).toBe(1);
+    expect(bad.json.error.id).toBe('ImportFailed');
+    expect(bad.json.error.message).toMatch(/not whole/);
+    expect(existsSync(file)).toBe(true);
+    expect(heldAddresses(lab, po1)).toEqual(before);
+    expect(cli(['lab', 'import', lab, 'NO SUCH PO']).code).toBe(2);
   });
 
   it('another requestor ahead: fatal error 14 without --global-max-seq; with it the file imports and the value is restored', () => {
