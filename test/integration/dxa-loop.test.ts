@@ -9,7 +9,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupLabs, cli, labSnapshot, labValue, newLab } from './helpers';
+import { cleanupLabs, cli, cliAsync, labSnapshot, labStatus, labValue, newLab } from './helpers';
 
 afterAll(() => cleanupLabs());
 
@@ -181,5 +181,22 @@ describe('the DXA as documented, through the bundle and the lab', () => {
     const both = cli(['new', '--lab', lab, '-r', 'PO1', '--group', 'PO2', '--json']);
     expect(both.code).toBe(2);
     expect(both.json.error.id).toBe('Usage');
+  });
+
+  it('an engine killed while GlobalMaxSeqInResync is 1: recover puts it back as it was', async () => {
+    const lab = newLab(['--global-max-seq', '0']);
+    cli(['lab', 'fault', lab, '--slow-write', '20']);
+    const run = cliAsync(['new', '--lab', lab, '-r', 'PO1', '--global-max-seq', '--json']);
+    const registry = (): string => readFileSync(join(lab, 'registry.json'), 'utf8');
+    const deadline = Date.now() + 30_000;
+    while (!/"GlobalMaxSeqInResync":\s*\{\s*"type":\s*"REG_DWORD",\s*"data":\s*1/.test(registry()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(registry()).toMatch(/"GlobalMaxSeqInResync":\s*\{\s*"type":\s*"REG_DWORD",\s*"data":\s*1/);
+    run.child.kill('SIGKILL');
+    await run.done;
+    const rec = cli(['recover', '--lab', lab, '-v']);
+    expect(rec.code, rec.stderr).toBe(0);
+    expect(registry()).toMatch(/"GlobalMaxSeqInResync":\s*\{\s*"type":\s*"REG_DWORD",\s*"data":\s*0/);
+    expect(labValue(lab)).toBeNull();
+    expect(labStatus(lab)).toBe('Running');
   });
 });
