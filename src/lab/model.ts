@@ -19,10 +19,6 @@ export function syncOf(r: LabRequestor, cfg: Pick<LabConfig, 'sync'>): LabSyncNu
   return { ...(r.sync ?? cfg.sync) };
 }
 
-export function containersOf(cfg: Pick<LabConfig, 'containers'>): string[] {
-  return cfg.containers && cfg.containers.length ? [...cfg.containers] : [...DEFAULT_CONTAINERS];
-}
-
 const fold = (s: string): string => s.trim().toLocaleUpperCase('en-US');
 
 /** Whether a requestor with these settings receives this recipient (the lab's rule). */
