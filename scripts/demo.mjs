@@ -1,5 +1,6 @@
 // `npm run demo`: creates a lab DSS with two requestors, runs the whole procedure through the
-// bundled CLI, delivers the file to both lab postoffices, and prints the results.
+// bundled CLI, delivers the file to both lab postoffices, imports it at each (the lab's IMPORT -q),
+// and prints the results.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,9 +38,18 @@ line('Length', `${result.Length} bytes`);
 line('SHA-256', result.Sha256);
 line('Value removed', String(result.ValueRemoved));
 line('Service', result.ServiceStatus);
+line('Final restart', result.FinalRestart);
 line('Backup', result.BackupPath);
 line('Duration', `${result.Duration.toFixed(2)} s`);
 for (const c of Array.isArray(copies) ? copies : [copies]) {
   process.stdout.write(`\nDelivered to ${c.Destination} (verified: ${c.Verified})\n  next step at that postoffice:\n    ${String(c.NextStep).split('\n').join('\n    ')}\n`);
+}
+const imports = glbs.length
+  ? (Array.isArray(pos) ? pos : [pos]).map((p) => cli(['lab', 'import', lab, p.Postoffice, '--json'], { json: true }))
+  : [];
+for (const i of imports) {
+  process.stdout.write(
+    `\nImported at postoffice ${i.Postoffice} (lab IMPORT -q): ${i.Addresses} addresses; numbers now IMPSEQ ${i.ImpSeq}, REQSEQ ${i.ReqSeq}, SRVSEQ ${i.SrvSeq}; RESYNC.GLB deleted: ${i.FileDeleted}\n`,
+  );
 }
 process.stdout.write(`\nThe lab DXA keeps running like a service; stop it with: node ${bundle} lab stop ${lab}\n`);

@@ -63,6 +63,15 @@ function arg(value: string): string {
   return /\s/.test(value) ? `"${value}"` : value;
 }
 
+/** What every MS Mail resync costs and needs (docs/domain.md, "The MS Mail requestor side"). */
+export const RESYNC_CAVEATS: readonly string[] = [
+  'Run the import before the postoffice makes new local changes, and re-enter the changes made there since the last confirmed dirsync cycle (Q119450, Q119452).',
+  'Locally defined external and gateway addresses are lost (Q105125).',
+  '"Error [ 44] Gateway not installed" may appear and can be ignored (Q122751).',
+  'IMPORT deletes RESYNC.GLB once it has imported it; a RESYNC.GLB still there afterwards means the import did not complete (Q122750).',
+  'A drive letter is the safe value for -d (Q96060 documents -d as a drive or path; a UNC path is not documented for IMPORT).',
+];
+
 export function nextStepFor(glbFolder: string): NextStep {
   const po = postofficeOf(glbFolder);
   const d = po ?? POSTOFFICE_PLACEHOLDER;
@@ -76,11 +85,12 @@ export function nextStepFor(glbFolder: string): NextStep {
       `${glbFolder} is not a postoffice's MAILDATA${pathApiFor(glbFolder).sep}GLB folder: put ${CONTRACT.requestorFileName} into the postoffice's GLB folder first, and replace ${POSTOFFICE_PLACEHOLDER} with the postoffice drive or path (the drive holding MAILDATA, default M:).`,
     );
   } else if (po.startsWith('\\\\')) {
-    notes.push(`Import and Rebuild take a drive or path; if they do not accept the UNC path ${po}, map a drive to it and use that drive (inference).`);
+    notes.push(`Import and Rebuild take a drive or path; whether they accept a UNC path such as ${po} is not documented: map a drive to it and use that drive (inference).`);
   }
   notes.push(
     `Run these at that postoffice, replacing ${PASSWORD_PLACEHOLDER} with the admin account's password (this tool never asks for it or stores it). Import -q processes ${CONTRACT.requestorFileName} before any other dirsync mail and resets the requestor's sync numbers (Q119449, Q96060).`,
     'Rebuild may fail with error 203 while users are signed in, because GAL.NME is open: run it when they are signed out (Q96060).',
+    ...RESYNC_CAVEATS,
   );
   return { commands, text: commands.join('\n'), note: notes.join(' '), postoffice: po };
 }

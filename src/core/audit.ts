@@ -1,5 +1,5 @@
 /**
- * The audit trail (issue 15): one JSON line per change and one for the outcome, appended to a log
+ * The audit trail: one JSON line per change and one for the outcome, appended to a log
  * with a single write() on a file opened for append, so a crash leaves whole lines only (a torn
  * final write, if the OS ever produced one, lacks its newline and is skipped by readers).
  * Never holds a secret: callers pass only names, paths, states and error ids.

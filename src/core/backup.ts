@@ -1,5 +1,6 @@
 /**
- * Backup of what a run touches under the MSExchangeDX key (ResyncConnectionRDNs), written before
+ * Backup of what a run touches under the MSExchangeDX key (ResyncConnectionRDNs, and
+ * GlobalMaxSeqInResync when the run sets it), written before
  * the first change: a JSON file for the tool and a .reg file an admin can merge with Regedit.
  * REG_MULTI_SZ in .reg syntax is hex(7): UTF-16LE strings, each NUL-terminated, plus a final NUL.
  */
@@ -12,7 +13,7 @@ export interface BackupRecord {
   computerName: string;
   takenUtc: string;
   key: string;
-  values: Record<string, { present: boolean; type: string; data: string[] | null }>;
+  values: Record<string, { present: boolean; type: string; data: string[] | number | null }>;
   serviceStatus: string;
 }
 
@@ -21,6 +22,11 @@ export function regFileText(rec: BackupRecord): string {
   for (const [name, v] of Object.entries(rec.values)) {
     if (!v.present || v.data === null) {
       lines.push(`"${name}"=-`);
+      continue;
+    }
+    if (typeof v.data === 'number') {
+      // REG_DWORD in .reg syntax: dword:8 hex digits (GlobalMaxSeqInResync, Q215505).
+      lines.push(`"${name}"=dword:${(v.data >>> 0).toString(16).padStart(8, '0')}`);
       continue;
     }
     const bytes = Buffer.from(`${v.data.join('\u0000')}\u0000\u0000`, 'utf16le');

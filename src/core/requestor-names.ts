@@ -1,5 +1,5 @@
 /**
- * Requestor name rules (domain.md, "Requestor name rules"):
+ * Requestor name rules (docs/domain.md, "Requestor name rules"):
  * - one name per REG_MULTI_SZ string, so no NUL, no line break, and no empty string;
  * - reject names over 256 characters; over 64 can match only by display name (warn);
  * - trim surrounding whitespace; drop duplicates differing only in case, with a warning.

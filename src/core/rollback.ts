@@ -123,7 +123,7 @@ export async function rollback(
         return null;
       },
       prior === 'Running'
-        ? `Start the ${CONTRACT.service.displayName} service (net start ${SERVICE}) once ${VALUE} is gone; if it will not start, see Q176566/Q185225 and check the Application event log for source ${SERVICE}`
+        ? `Start the ${CONTRACT.service.displayName} service (net start ${SERVICE}) once ${VALUE} is gone; if it will not start, see Q176566/Q185225 and check the Application event log for source ${SERVICE} and for source ESE97, event 124 (the DXA database; Q185225)`
         : `Stop the ${CONTRACT.service.displayName} service (net stop ${SERVICE}); it was stopped before the run`,
     );
   }

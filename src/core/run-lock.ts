@@ -11,6 +11,7 @@ import type { Reporter } from '../shared/reporter';
 import type { AuditLog } from './audit';
 import type { LockInfo } from './lock';
 import { rollback, changedAnything } from './rollback';
+import { restoreGlobalMaxSeqOrStep } from './sequence';
 
 export function stateFolder(): string {
   if (process.platform === 'win32') return join(process.env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'ResyncGlb');
@@ -47,6 +48,9 @@ export async function recoverStale(
     settleTimeoutMs: 120_000,
     outputFolder: state.outputFolder,
   });
+  const gms = await restoreGlobalMaxSeqOrStep(ops, state, reporter);
+  rb.undone.push(...gms.undone);
+  rb.manualSteps.push(...gms.manualSteps);
   await audit.write({ event: 'recovered', staleRunId: stale.runId, undone: rb.undone, manualSteps: rb.manualSteps });
   if (rb.manualSteps.length) {
     throw new ResyncError(

@@ -22,6 +22,10 @@ export interface RunState {
   serviceStarted: boolean;
   /** The Resync.glb of this run was taken out of Dxadata. */
   fileTaken: boolean;
+  /** GlobalMaxSeqInResync before the run (null = absent); meaningful when globalMaxSeqSet. */
+  priorGlobalMaxSeq?: number | null;
+  /** The run set GlobalMaxSeqInResync to 1 and has not restored it yet (Q215505). */
+  globalMaxSeqSet?: boolean;
 }
 
 export function newRunState(runId: string, computerName: string, stamp: string, outputFolder: string): RunState {

@@ -1,5 +1,5 @@
 /**
- * domain.md (Q193395): stopping the directory synchronization service while a Resync.glb is being
+ * docs/domain.md (Q193395): stopping the directory synchronization service while a Resync.glb is being
  * processed can crash older DXAs. Before any stop, wait until Resync.glb is not held open for
  * writing and has stopped growing.
  */
@@ -23,7 +23,7 @@ export async function settleBeforeStop(ops: DssOperations, filePath: string, tim
     if (Date.now() >= until) {
       throw new ResyncError(
         'Timeout',
-        `${filePath} was still being written after ${Math.round(timeoutMs / 1000)} s; the service was not stopped (stopping it during Resync.glb processing can crash the DXA, Q193395).`,
+        `${filePath} was still being written after ${Math.round(timeoutMs / 1000)} s; the service was not stopped (Q193395 reports an Exchange DXA crashing when stopped while it processes a Resync.glb on the requestor side; not stopping a DSS while it writes one is the same precaution, our inference: docs/domain.md).`,
         { target: filePath },
       );
     }

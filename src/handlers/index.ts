@@ -1,7 +1,7 @@
 /** The commands reachable through `rpc`. Each is the same handler the CLI subcommand runs. */
 import type { CommandHandler } from '../protocol/context';
 import { newHandler, recoverHandler } from './new';
-import { labInitHandler, labRequestorsHandler } from './lab';
+import { labImportHandler, labInitHandler, labRequestorsHandler } from './lab';
 import { openLabOperations } from '../operations/lab-adapter';
 import { optBool } from '../protocol/params';
 import { copyHandler } from './copy';
@@ -31,4 +31,5 @@ export const HANDLERS: Readonly<Record<string, CommandHandler>> = {
   inspect: inspectHandler,
   'lab-init': labInitAndStart,
   'lab-requestors': labRequestorsHandler,
+  'lab-import': labImportHandler,
 };

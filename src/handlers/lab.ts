@@ -16,7 +16,12 @@ import { labServiceState } from '../lab/control';
 import { RegistryStore } from '../lab/registry-store';
 import { resolveLabDxadata } from '../lab/dxadata';
 import { buildLabGlb } from '../lab/glb-format';
-import type { LabFaults, LabRequestor, LabTiming, RequestorSpec } from '../lab/types';
+import type { LabConfig, LabFaults, LabRequestor, LabTiming, RequestorSpec } from '../lab/types';
+import { exportOf, initialPostofficeNumbers, parseRequestorSettings, syncOf } from '../lab/model';
+import { importAtPostoffice, readPostofficeAddresses, readPostofficeState } from '../lab/postoffice';
+import { requestorMatches } from '../lab/name-matching';
+import { readJson } from '../lab/atomic';
+import type { DxaState } from '../lab/dxa-service';
 
 function labDir(params: Record<string, unknown>): string {
   const p = optString(params, 'path') ?? optString(params, 'labPath');
@@ -37,19 +42,53 @@ function requestorSpecs(params: Record<string, unknown>): Array<string | Request
       };
       const displayName = pick('DisplayName', 'displayName');
       if (!displayName) throw new ResyncError('Usage', `Requestor ${i + 1} has no DisplayName.`, { target: 'requestor' });
-      return { displayName, commonName: pick('CommonName', 'commonName'), rdn: pick('Rdn', 'rdn', 'RDN') };
+      const spec: RequestorSpec = { displayName, commonName: pick('CommonName', 'commonName'), rdn: pick('Rdn', 'rdn', 'RDN') };
+      const settings = pick('Settings', 'settings');
+      if (settings !== undefined) {
+        try {
+          const parsed = parseRequestorSettings(settings);
+          if (parsed.export) spec.export = parsed.export;
+          if (parsed.sync) spec.sync = parsed.sync;
+          if (parsed.ahead !== undefined) spec.ahead = parsed.ahead;
+        } catch (e) {
+          throw new ResyncError('Usage', `Requestor ${JSON.stringify(displayName)}: ${(e as Error).message}.`, { target: 'requestor' });
+        }
+      }
+      return spec;
     }
     throw new ResyncError('Usage', `Requestor ${i + 1} must be a name or an object with DisplayName, CommonName and Rdn.`, { target: 'requestor' });
   });
 }
 
-export function requestorObject(root: string, r: LabRequestor): Record<string, unknown> {
+export function requestorObject(root: string, r: LabRequestor, cfg?: Pick<LabConfig, 'sync'>): Record<string, unknown> {
+  const ex = exportOf(r);
+  const sync = cfg ? syncOf(r, cfg) : r.sync;
   return {
     DisplayName: r.displayName,
     CommonName: r.commonName,
     Rdn: r.rdn,
     Postoffice: r.postoffice,
     GlbPath: postofficeGlb(root, r.postoffice),
+    Containers: ex.containers,
+    TrustLevel: ex.trustLevel,
+    CustomRecipients: ex.customRecipients,
+    ImpSeq: sync?.impSeq ?? null,
+    ReqSeq: sync?.reqSeq ?? null,
+    SrvSeq: sync?.srvSeq ?? null,
+  };
+}
+
+/** The requestor object plus what its postoffice holds (confirmed numbers, address count, last import). */
+async function requestorWithPostoffice(root: string, r: LabRequestor, cfg: LabConfig): Promise<Record<string, unknown>> {
+  const po = await readPostofficeState(root, r.postoffice, initialPostofficeNumbers(cfg, r));
+  const addresses = await readPostofficeAddresses(root, r.postoffice);
+  return {
+    ...requestorObject(root, r, cfg),
+    PostofficeImpSeq: po.numbers.impSeq,
+    PostofficeReqSeq: po.numbers.reqSeq,
+    PostofficeSrvSeq: po.numbers.srvSeq,
+    PostofficeAddresses: addresses.length,
+    LastImportUtc: po.lastImportUtc,
   };
 }
 
@@ -72,6 +111,9 @@ export const labInitHandler: CommandHandler = async (params, ctx) => {
     timing,
     noService: optBool(params, 'noService'),
     force: optBool(params, 'force'),
+    containers: (optStringArray(params, 'containers') as string[] | undefined)?.map(String),
+    globalMaxSeq: optNumber(params, 'globalMaxSeq', 0, 0xffffffff),
+    dxaVersion: optString(params, 'dxaVersion'),
   });
   ctx.reporter.verbose(`Created the lab DSS ${info.computerName} in ${info.path} with ${info.requestors.length} requestors and ${info.recipients} recipients.`);
   const state = await labServiceState(info.path);
@@ -79,6 +121,9 @@ export const labInitHandler: CommandHandler = async (params, ctx) => {
     Path: info.path,
     ComputerName: info.computerName,
     Requestors: info.requestors.map((r) => requestorObject(info.path, r)),
+    Containers: info.containers,
+    DxaVersion: info.dxaVersion,
+    GlobalMaxSeqInResync: info.globalMaxSeq ?? null,
     Recipients: info.recipients,
     Dxadata: info.dxadata,
     ServiceStatus: optBool(params, 'noService') ? null : state.status,
@@ -88,8 +133,50 @@ export const labInitHandler: CommandHandler = async (params, ctx) => {
 export const labRequestorsHandler: CommandHandler = async (params, ctx) => {
   const dir = labDir(params);
   const cfg = await readLabConfig(dir);
-  for (const r of cfg.requestors) ctx.emitResult('ResyncGlb.LabRequestor', requestorObject(dir, r));
+  for (const r of cfg.requestors) ctx.emitResult('ResyncGlb.LabRequestor', await requestorWithPostoffice(dir, r, cfg));
 };
+
+/**
+ * `lab import <lab> <postoffice>`: plays MS Mail's `IMPORT admin -q` at one lab postoffice (named
+ * by its folder, or by any of its requestor's names): see src/lab/postoffice.ts.
+ */
+export const labImportHandler: CommandHandler = async (params, ctx) => {
+  const dir = labDir(params);
+  const which = optString(params, 'postoffice');
+  if (!which) throw new ResyncError('Usage', "Parameter 'postoffice' (a lab postoffice or requestor name) is required.", { target: 'postoffice' });
+  const cfg = await readLabConfig(dir);
+  const fold = (x: string): string => x.trim().toUpperCase();
+  const r = cfg.requestors.find((x) => fold(x.postoffice) === fold(which)) ?? cfg.requestors.find((x) => requestorMatches(which, x));
+  if (!r) {
+    throw new ResyncError('Usage', `The lab has no postoffice or requestor ${JSON.stringify(which)}; it has ${cfg.requestors.map((x) => x.postoffice).join(', ')}.`, { target: which });
+  }
+  const out = await importAtPostoffice(dir, r.postoffice, initialPostofficeNumbers(cfg, r));
+  ctx.reporter.verbose(`IMPORT at ${r.postoffice}: ${out.addresses} addresses from ${out.transactions} transactions; numbers now IMPSEQ ${out.numbers.impSeq}, REQSEQ ${out.numbers.reqSeq}, SRVSEQ ${out.numbers.srvSeq}; ${CONTRACT.requestorFileName} deleted (Q122750).`);
+  ctx.emitResult('ResyncGlb.LabImport', {
+    Path: dir,
+    Postoffice: r.postoffice,
+    Requestor: r.displayName,
+    File: out.file,
+    Length: out.length,
+    Transactions: out.transactions,
+    Addresses: out.addresses,
+    ImpSeq: out.numbers.impSeq,
+    ReqSeq: out.numbers.reqSeq,
+    SrvSeq: out.numbers.srvSeq,
+    PreviousImpSeq: out.previous.impSeq,
+    PreviousReqSeq: out.previous.reqSeq,
+    PreviousSrvSeq: out.previous.srvSeq,
+    FileDeleted: true,
+    NextStep: `rebuild -f -d<drive> at ${r.postoffice} (Q96060); the lab does not model Rebuild.`,
+  });
+};
+
+/** True while the DXA process that generated a Resync.glb still runs: Q156063's restart after generation is owed. */
+async function restartOwed(dir: string, s: Awaited<ReturnType<typeof labServiceState>>): Promise<boolean> {
+  if (s.status === 'Stopped' || s.pid === null) return false;
+  const st = await readJson<DxaState>(labPaths(dir).dxaState).catch(() => null);
+  return Boolean(st?.generatedBy && st.generatedBy.pid === s.pid && (st.generatedBy.token === null || st.generatedBy.token === (s as { startToken?: string | null }).startToken));
+}
 
 async function emitService(dir: string, ctx: Parameters<CommandHandler>[1]): Promise<void> {
   const cfg = await readLabConfig(dir);
@@ -104,6 +191,7 @@ async function emitService(dir: string, ctx: Parameters<CommandHandler>[1]): Pro
     Pid: s.status === 'Stopped' ? null : s.pid,
     Since: s.since,
     LastError: s.lastError ?? null,
+    RestartOwed: await restartOwed(dir, s),
     Faults: cfg.faults,
   });
 }

@@ -1,6 +1,7 @@
 /**
- * The `new` command (New-ResyncGlb): opens the DSS's operations, takes the per-DSS run lock,
- * runs the procedure with its journal and audit trail, and emits one ResyncGlb.Result.
+ * The `new` command (New-ResyncGlb): opens the DSS's operations, takes the per-DSS run lock, runs
+ * the procedure once per configuration group, in turn (Q156063), with its journal and audit trail,
+ * and emits one ResyncGlb.Result per group. The first failed group stops the rest.
  */
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -12,8 +13,8 @@ import { AuditLog, defaultAuditLog } from '../core/audit';
 import { RunLock, isStale, readLock } from '../core/lock';
 import { defaultOutputFolder, lockFileFor, recoverStale } from '../core/run-lock';
 import { runNewResync } from '../core/procedure';
-import type { RunState } from '../core/run-state';
-import { toResyncError } from '../shared/errors';
+import { newRunState, type RunState } from '../core/run-state';
+import { ResyncError, toResyncError } from '../shared/errors';
 import { CONTRACT } from '../shared/contract';
 
 export function readTarget(params: Record<string, unknown>): TargetParams {
@@ -38,10 +39,37 @@ function journalDiff(prev: RunState | null, next: RunState): string[] {
   return events;
 }
 
+/**
+ * The configuration groups of one call: `group` (an array of groups, each a name or an array of
+ * names) or else `requestor` (one group). Each group is one run (Q156063).
+ */
+export function readGroups(params: Record<string, unknown>): unknown[][] {
+  const groups = params.group;
+  const requestors = optStringArray(params, 'requestor');
+  if (groups !== undefined && groups !== null) {
+    if (requestors !== undefined) {
+      throw new ResyncError('Usage', "Give either 'requestor' (one group) or 'group' (several), not both.", { target: 'group' });
+    }
+    if (!Array.isArray(groups) || groups.length === 0) {
+      throw new ResyncError('Usage', "Parameter 'group' must be a non-empty array of groups, each a name or an array of names.", { target: 'group' });
+    }
+    return groups.map((g, i) => {
+      if (typeof g === 'string') return [g];
+      if (Array.isArray(g) && g.length > 0) return g;
+      throw new ResyncError('Usage', `Group ${i + 1} must be a name or a non-empty array of names.`, { target: 'group' });
+    });
+  }
+  return [requestors ?? []];
+}
+
+function groupLabel(names: readonly unknown[]): string {
+  return names.map((n) => JSON.stringify(typeof n === 'string' ? n : String(n))).join(', ');
+}
+
 export const newHandler: CommandHandler = async (params, ctx) => {
   const target = readTarget(params);
   const whatIf = optBool(params, 'whatIf');
-  const requestors = optStringArray(params, 'requestor');
+  const groups = readGroups(params);
   const timeoutSec = optNumber(params, 'timeoutSec', 1, 86_400) ?? 600;
   const serviceTimeoutSec = optNumber(params, 'serviceTimeoutSec', 1, 3_600) ?? 120;
   const recognitionSec = optNumber(params, 'recognitionSec', 1, 86_400);
@@ -51,53 +79,93 @@ export const newHandler: CommandHandler = async (params, ctx) => {
   const dxadataPath = optString(params, 'dxadataPath');
   const logPath = optString(params, 'logPath');
   const force = optBool(params, 'force');
+  const finalRestart = !optBool(params, 'noFinalRestart');
+  const globalMaxSeq = optBool(params, 'globalMaxSeq');
+  const keepGlobalMaxSeq = optBool(params, 'keepGlobalMaxSeq');
+  if (keepGlobalMaxSeq && !globalMaxSeq) {
+    throw new ResyncError('Usage', "'keepGlobalMaxSeq' only makes sense with 'globalMaxSeq'.", { target: 'keepGlobalMaxSeq' });
+  }
   const runId = randomUUID();
 
   const ops = await openOperations(target, ctx.secret);
   const audit = new AuditLog(logPath ? resolve(logPath) : defaultAuditLog(target.labPath), { runId, computerName: ops.computerName });
   let lock: RunLock | null = null;
+  const completed: Array<{ group: number; requestor: string[]; path: string }> = [];
   try {
     if (!whatIf) {
       lock = await RunLock.acquire(lockFileFor(target, ops.computerName), ops.computerName, runId, (stale) =>
         recoverStale(ops, stale, ctx.reporter, audit).then(() => undefined),
       );
     }
-    const requested = Array.isArray(requestors) ? requestors.map((r) => (typeof r === 'string' ? r : String(r))) : [];
-    if (!whatIf) await audit.write({ event: 'start', command: 'new', requestors: requested, force, target: target.labPath ? 'lab' : 'windows' });
-    let prev: RunState | null = null;
-    const result = await runNewResync(
-      ops,
-      {
-        requestors,
-        dxadataPath,
-        outputPath,
-        backupPath: backupPath ? resolve(backupPath) : undefined,
-        timeoutMs: timeoutSec * 1000,
-        serviceTimeoutMs: serviceTimeoutSec * 1000,
-        recognitionMs: recognitionSec !== undefined ? recognitionSec * 1000 : undefined,
-        minFreeBytes: minFreeMb !== undefined ? minFreeMb * 1048576 : undefined,
-        force,
-        whatIf,
-        runId,
-        journal: async (state) => {
-          await lock?.record(state);
-          for (const ev of journalDiff(prev, state)) {
-            await audit.write({
-              event: ev,
-              ...(ev === 'value-written' ? { value: CONTRACT.resyncValue.name, data: state.requestors } : {}),
-              ...(ev.startsWith('service') ? { service: CONTRACT.service.name } : {}),
-              ...(ev === 'file-moved' ? { from: state.filePath } : {}),
+    // One group after another under the one lock; the first failure stops the rest.
+    for (let gi = 0; gi < groups.length; gi += 1) {
+      const requestors = groups[gi] as unknown[];
+      const label = groups.length > 1 ? `Group ${gi + 1} of ${groups.length} (${groupLabel(requestors)})` : '';
+      if (label) ctx.reporter.verbose(`${label}: starting.`);
+      try {
+        const requested = requestors.map((r) => (typeof r === 'string' ? r : String(r)));
+        if (!whatIf) await audit.write({ event: 'start', command: 'new', requestors: requested, force, target: target.labPath ? 'lab' : 'windows', ...(groups.length > 1 ? { group: gi + 1, groups: groups.length } : {}) });
+        let prev: RunState | null = null;
+        const result = await runNewResync(
+          ops,
+          {
+            requestors,
+            dxadataPath,
+            outputPath,
+            backupPath: backupPath ? resolve(backupPath) : undefined,
+            timeoutMs: timeoutSec * 1000,
+            serviceTimeoutMs: serviceTimeoutSec * 1000,
+            recognitionMs: recognitionSec !== undefined ? recognitionSec * 1000 : undefined,
+            minFreeBytes: minFreeMb !== undefined ? minFreeMb * 1048576 : undefined,
+            force,
+            whatIf,
+            finalRestart,
+            globalMaxSeq,
+            keepGlobalMaxSeq,
+            runId: gi === 0 ? runId : randomUUID(),
+            journal: async (state) => {
+              await lock?.record(state);
+              for (const ev of journalDiff(prev, state)) {
+                await audit.write({
+                  event: ev,
+                  ...(ev === 'value-written' ? { value: CONTRACT.resyncValue.name, data: state.requestors } : {}),
+                  ...(ev.startsWith('service') ? { service: CONTRACT.service.name } : {}),
+                  ...(ev === 'file-moved' ? { from: state.filePath } : {}),
+                });
+              }
+              prev = structuredClone(state);
+            },
+          },
+          ctx.reporter,
+          ctx.signal,
+        );
+        if (result) {
+          await audit.write({ event: 'outcome', result: 'success', path: result.Path, length: result.Length, sha256: result.Sha256, backupPath: result.BackupPath, previousFilePath: result.PreviousFilePath, finalRestart: result.FinalRestart });
+          // The lock's journal describes a finished run now: a later recovery must not undo it.
+          await lock?.record(newRunState(result.RunId, ops.computerName, '', outputPath));
+          ctx.emitResult('ResyncGlb.Result', { ...result, Group: gi + 1, GroupCount: groups.length });
+          completed.push({ group: gi + 1, requestor: result.Requestor, path: result.Path });
+          if (result.FinalRestartError) {
+            throw new ResyncError('FinalRestartFailed', `${label ? `${label}: ` : ''}${result.FinalRestartError.Message} The file is ${result.Path}.`, {
+              target: CONTRACT.service.name,
+              path: result.Path,
+              sha256: result.Sha256,
+              manualSteps: result.FinalRestartError.ManualSteps,
             });
           }
-          prev = structuredClone(state);
-        },
-      },
-      ctx.reporter,
-      ctx.signal,
-    );
-    if (result) {
-      await audit.write({ event: 'outcome', result: 'success', path: result.Path, length: result.Length, sha256: result.Sha256, backupPath: result.BackupPath, previousFilePath: result.PreviousFilePath });
-      ctx.emitResult('ResyncGlb.Result', { ...result });
+        }
+      } catch (e) {
+        const err = toResyncError(e);
+        if (groups.length > 1) {
+          const rest = groups.slice(gi + 1).map((g, k) => `group ${gi + 2 + k} (${groupLabel(g)})`);
+          err.details.failedGroup = gi + 1;
+          err.details.completedGroups = completed;
+          err.details.groupsNotRun = groups.slice(gi + 1);
+          if (err.id !== 'FinalRestartFailed') err.message = `${label} failed: ${err.message}`;
+          err.message += ` Groups completed: ${completed.length ? completed.map((c) => `group ${c.group} (${groupLabel(c.requestor)}) -> ${c.path}`).join('; ') : 'none'}. Not run: ${rest.length ? rest.join(', ') : 'none'}.`;
+        }
+        throw err;
+      }
     }
   } catch (e) {
     const err = toResyncError(e);

@@ -1,16 +1,16 @@
 /**
  * The lab DXA: the long-running process behind the lab's MSExchangeDX service, started detached
- * by `resync-glb lab __dxa <dir>`. It behaves as domain.md says the DXA does:
+ * by `resync-glb lab __dxa <dir>`. It behaves as docs/domain.md says the DXA does:
  * - StartPending for timing.startMs, then Running;
  * - reads ResyncConnectionRDNs (Q150976) and matches each name, without regard to case, against the
  *   display name, common name or RDN of the lab's Remote Dirsync Requestors;
  * - names it does not know are logged as an event-136-like line in dxa.log (Q147084);
  * - when at least one is recognised it writes Resync.glb into Dxadata (DXADataPath if set,
  *   Q185504) progressively, in chunks with pauses, then removes the value itself (Q150976);
- *   with none recognised it writes nothing and leaves the value (domain.md inference);
+ *   with none recognised it writes nothing and leaves the value (docs/domain.md inference);
  * - stopping it while it writes Resync.glb crashes it, as older DXAs did (Q193395);
  * - a Resync.glb placed in Dxadata by someone else is imported and removed at start (Q156124); one
- *   it wrote itself is left alone unless faults.importOnStart (domain.md's risk inference);
+ *   it wrote itself is left alone unless faults.importOnStart (docs/domain.md's risk inference);
  * - then it idles until stopped: a stop request is the control file `service.control` holding
  *   "stop" (portable), or SIGTERM/SIGINT on POSIX. StopPending for timing.stopMs, then Stopped.
  * Faults from lab.json (`faults`) change this behaviour (see types.ts).
@@ -30,7 +30,8 @@ import { readRecipients } from './recipients';
 import { RegistryStore } from './registry-store';
 import { resolveLabDxadata } from './dxadata';
 import { readServiceFile, withServiceLock, writeServiceFile } from './service-state';
-import type { LabConfig, LabServiceStatus } from './types';
+import type { LabConfig, LabRequestor, LabServiceStatus } from './types';
+import { describeExport, exportOf, headerNumbers, selects } from './model';
 
 /** Identifies one file (not its name): device, inode and creation time, so a reused inode differs. */
 interface FileIdentity {
@@ -39,8 +40,10 @@ interface FileIdentity {
   birthtimeNs: string;
 }
 
-interface DxaState {
+export interface DxaState {
   ownResync?: FileIdentity & { path: string };
+  /** The DXA process that last generated a Resync.glb (a restart after it is owed while it runs). */
+  generatedBy?: { pid: number; token: string | null; at: string };
 }
 
 function identityOf(st: BigIntStats): FileIdentity {
@@ -217,7 +220,7 @@ class LabDxa {
    * A Resync.glb waiting in Dxadata when the service starts is imported and removed, as Q156124
    * describes for a Resync.glb delivered into an Exchange server's Dxadata. What a DXA does at
    * start with a Resync.glb it generated itself and that was left there is not documented
-   * (domain.md only calls it a risk), so the lab leaves its own file alone unless
+   * (docs/domain.md only calls it a risk), so the lab leaves its own file alone unless
    * faults.importOnStart asks it to process any waiting file (the risk scenario).
    */
   private async importWaitingResync(cfg: LabConfig): Promise<void> {
@@ -273,17 +276,32 @@ class LabDxa {
       return;
     }
     this.log(`Generating ${CONTRACT.resyncFileName} for ${match.recognised.map((r) => JSON.stringify(r.displayName)).join(', ')} in ${where.path}.`);
-    await this.writeResync(cfg, join(where.path, CONTRACT.resyncFileName));
+    await this.writeResync(cfg, join(where.path, CONTRACT.resyncFileName), match.recognised);
     await this.store.deleteValue(SERVICE_KEY, CONTRACT.resyncValue.name);
     this.log(`Removed ${CONTRACT.resyncValue.name} (Q150976).`);
   }
 
-  private async writeResync(cfg: LabConfig, file: string): Promise<void> {
+  /**
+   * The file holds what the named requestors' export settings select (Q156063). Named requestors
+   * whose settings differ cannot be served by one file; what a real DXA then writes is not
+   * documented, so the lab uses the first named requestor's settings and says so in dxa.log.
+   * Header numbers: docs/lab-glb-format.md, "The lab's model" (Q215505).
+   */
+  private async writeResync(cfg: LabConfig, file: string, named: LabRequestor[]): Promise<void> {
     const recipients = await readRecipients(this.paths.recipients).catch(() => []);
+    const first = named[0] as LabRequestor;
+    const settings = exportOf(first);
+    const differ = named.filter((r) => JSON.stringify(describeExport(exportOf(r))) !== JSON.stringify(describeExport(settings)));
+    if (differ.length) {
+      this.log(`Named requestors have different export settings (${differ.map((r) => JSON.stringify(r.displayName)).join(', ')} differ from ${JSON.stringify(first.displayName)}); one file cannot serve them all (Q156063). The lab writes what ${JSON.stringify(first.displayName)}'s settings select.`);
+    }
     const byPo = new Map<string, GlbPostoffice>();
     for (const r of cfg.requestors) byPo.set(r.postoffice, { network: r.network, postoffice: r.postoffice, addresses: [] });
-    for (const rc of recipients) byPo.get(rc.postoffice)?.addresses.push({ mailbox: rc.mailbox, displayName: rc.displayName });
-    const data = buildLabGlb(cfg.sync, [...byPo.values()]);
+    for (const rc of recipients) if (selects(settings, rc)) byPo.get(rc.postoffice)?.addresses.push({ mailbox: rc.mailbox, displayName: rc.displayName });
+    const gms = await this.store.getValue(SERVICE_KEY, CONTRACT.globalMaxSeqValue.name);
+    const { numbers, fromAll } = headerNumbers(cfg, named, gms && gms.type === 'REG_DWORD' ? gms.data : null);
+    this.log(`Header numbers IMPSEQ ${numbers.impSeq}, REQSEQ ${numbers.reqSeq}, SRVSEQ ${numbers.srvSeq}, from ${fromAll ? 'all registered requestors (GlobalMaxSeqInResync = 1; Q215505)' : 'the named requestors only'}.`);
+    const data = buildLabGlb(numbers, [...byPo.values()]);
     const chunk = cfg.timing.chunkBytes;
     const delay = cfg.faults.slowWriteMs ?? cfg.timing.chunkDelayMs;
     await mkdir(resolve(file, '..'), { recursive: true });
@@ -307,6 +325,11 @@ class LabDxa {
     await fh.close();
     this.writing = false;
     this.log(`Wrote ${CONTRACT.resyncFileName}: ${data.length} bytes.`);
+    // Q156063 asks for a restart after each generation; until this process ends the lab counts it
+    // as owed (lab status shows RestartAfterGeneration). What a real DXA does without it is not
+    // documented: the lab only reports it.
+    await writeJsonAtomic(this.paths.dxaState, { ...((await readJson<DxaState>(this.paths.dxaState).catch(() => null)) ?? {}), generatedBy: { pid: process.pid, token: this.token, at: new Date().toISOString() } } satisfies DxaState);
+    this.log('Resync.glb generated: the service must be restarted before normal directory synchronization resumes (Q156063).');
   }
 }
 

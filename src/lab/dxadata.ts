@@ -1,6 +1,6 @@
 /**
- * Where Dxadata is, as domain.md says: an explicit path, else `DXADataPath` under the service key
- * (Q185504), else `<Exchange\Setup Services>\Dxadata` (Q147374), else the install folder two
+ * Where Dxadata is, as docs/domain.md says: an explicit path, else `DXADataPath` under the service key
+ * (Q185504), else `<Exchange\Setup Services>\Dxadata` (Q149205; Q147374 names the key only), else the install folder two
  * levels above the service ImagePath `...\BIN\DXA.EXE` (inference from Q143380).
  */
 import { dirname, join, resolve } from 'node:path';

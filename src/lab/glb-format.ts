@@ -1,6 +1,6 @@
 /**
  * The lab's OWN synthetic Resync.glb layout (docs/lab-glb-format.md). The real file's binary
- * layout is not public (domain.md, "The Resync.glb format"); this one only borrows what domain.md
+ * layout is not public (docs/domain.md, "The Resync.glb format"); this one only borrows what docs/domain.md
  * says the real one carries: a header transaction with IMPSEQ, REQSEQ and SRVSEQ (Q119449), then
  * transactions each with a checksum, a date stamp, a sync number and an Import-format body such as
  * `A<display name>\tPCM:NETWORK/PO/mailbox`, with an `R` postoffice line first (Q96060). A lab-only
@@ -10,7 +10,7 @@
  * body length u16 LE | body. The checksum covers every byte after itself.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 
 export const LAB_MAGIC = 'RESYNC.GLB LAB/1';
 const MAGIC_BYTES = Buffer.from(LAB_MAGIC, 'ascii');
@@ -203,4 +203,26 @@ export async function readLabGlb(path: string): Promise<LabGlbReadResult> {
     byPostoffice,
     length,
   };
+}
+
+/**
+ * The address transactions of a complete lab file, in order: `PCM:NET/PO/MAILBOX` and display name
+ * (what a lab IMPORT puts into the postoffice's address list). Reads the whole file; call
+ * readLabGlb first to know it is complete.
+ */
+export async function readLabGlbAddresses(path: string): Promise<Array<{ address: string; displayName: string }>> {
+  const buf = await readFile(path);
+  const out: Array<{ address: string; displayName: string }> = [];
+  let pos = 0;
+  while (buf.length - pos >= RECORD_HEAD) {
+    const end = pos + RECORD_HEAD + buf.readUInt16LE(pos + 11);
+    if (end > buf.length) break;
+    if (buf[pos + 10] === KIND_ADDRESS) {
+      const body = buf.subarray(pos + RECORD_HEAD, end).toString('utf8').slice(1);
+      const tab = body.indexOf('\t');
+      out.push({ displayName: body.slice(0, tab), address: body.slice(tab + 1) });
+    }
+    pos = end;
+  }
+  return out;
 }

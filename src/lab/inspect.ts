@@ -2,7 +2,7 @@
  * `inspect`: what can honestly be said about a Resync.glb (or any file): length, SHA-256 and
  * timestamps; for files in the lab's own layout (docs/lab-glb-format.md) also the header sync
  * numbers, whether it is complete and the transactions per postoffice. The real Resync.glb layout
- * is not public (domain.md, "The Resync.glb format"), so nothing more is claimed for other files.
+ * is not public (docs/domain.md, "The Resync.glb format"), so nothing more is claimed for other files.
  */
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
@@ -11,13 +11,13 @@ import { hashFile } from '../shared/hash-file';
 import { readLabGlb } from './glb-format';
 
 const NOT_PUBLIC =
-  'The real Resync.glb layout is not publicly documented (domain.md: binary, a header transaction with IMPSEQ, REQSEQ and SRVSEQ, then dirsync transactions; Q119449, Q96060), so only length, hash and timestamps are reported.';
+  'The real Resync.glb layout is not publicly documented (docs/domain.md: binary, a header transaction with IMPSEQ, REQSEQ and SRVSEQ, then dirsync transactions; Q119449, Q96060), so only length, hash and timestamps are reported.';
 
 function noteFor(path: string, length: number): string {
   const name = basename(path).toUpperCase();
   const parts = ['Not a file in the lab\'s layout.', NOT_PUBLIC];
   if (length === 0) parts.push('The file is empty.');
-  // domain.md (Q133428): a REQTRANS.GLB holding only the last confirmed number is 49 bytes.
+  // docs/domain.md (Q133428): a REQTRANS.GLB holding only the last confirmed number is 49 bytes.
   if (name === 'REQTRANS.GLB' && length === 49) parts.push('A 49-byte REQTRANS.GLB holds only the last confirmed sync number (Q133428).');
   return parts.join(' ');
 }

@@ -2,7 +2,7 @@
  * Creating and reading a lab DSS (docs/ARCHITECTURE.md, "The lab DSS on disk"): lab.json, the
  * registry store with the MSExchangeDX service key and the Exchange setup key (names from
  * dss-contract.json), the install tree with placeholder DXA database files in Dxadata (never
- * touched; domain.md Q193378, Q185225), one MS Mail postoffice per requestor, and the recipients.
+ * touched; docs/domain.md Q193378, Q185225), one MS Mail postoffice per requestor, and the recipients.
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -11,9 +11,11 @@ import { ResyncError } from '../shared/errors';
 import { readJson, writeJsonAtomic } from './atomic';
 import { labPaths, postofficeGlb, SERVICE_KEY, SETUP_KEY } from './paths';
 import { RegistryStore, emptyRegistry } from './registry-store';
-import { DEFAULT_REQUESTORS, toLabRequestors } from './name-matching';
+import { DEFAULT_REQUESTORS, toLabRequestors, withSettings } from './name-matching';
+import { DEFAULT_DXA_VERSION, initialPostofficeNumbers } from './model';
+import { writePostofficeState } from './postoffice';
 import { generateRecipients, prng, writeRecipients } from './recipients';
-import { DEFAULT_TIMING, type LabConfig, type LabFaults, type LabRequestor, type LabTiming, type RequestorSpec } from './types';
+import { DEFAULT_CONTAINERS, DEFAULT_TIMING, type LabConfig, type LabFaults, type LabRequestor, type LabTiming, type RequestorSpec } from './types';
 import { withFileLock } from './file-lock';
 import { killLab } from './control';
 
@@ -27,10 +29,19 @@ export interface InitLabOptions {
   noService?: boolean;
   /** Re-create an existing lab (its DXA process is stopped first). */
   force?: boolean;
+  /** The recipient containers (default Recipients, Sales, Engineering). */
+  containers?: string[];
+  /** Writes GlobalMaxSeqInResync (REG_DWORD) with this value; absent by default (Q215505). */
+  globalMaxSeq?: number;
+  /** The file version the lab's DXA.EXE reports (default 5.5.2653). */
+  dxaVersion?: string;
 }
 
 export interface LabInfo {
   path: string;
+  containers: string[];
+  dxaVersion: string;
+  globalMaxSeq?: number;
   computerName: string;
   requestors: LabRequestor[];
   recipients: number;
@@ -149,6 +160,17 @@ export async function initLab(dir: string, opts: InitLabOptions = {}): Promise<L
     throw new ResyncError('Usage', `The lab computer name ${JSON.stringify(opts.computerName)} is not a valid computer name.`, { target: 'computerName' });
   }
   const seed = opts.seed ?? 1;
+  const dxaVersion = (opts.dxaVersion ?? DEFAULT_DXA_VERSION).trim();
+  if (!/^\d+(\.\d+){1,3}$/.test(dxaVersion)) {
+    throw new ResyncError('Usage', `The lab DXA version must look like 5.5.2653; got ${JSON.stringify(opts.dxaVersion)}.`, { target: 'dxaVersion' });
+  }
+  if (opts.globalMaxSeq !== undefined && (!Number.isInteger(opts.globalMaxSeq) || opts.globalMaxSeq < 0 || opts.globalMaxSeq > 0xffffffff)) {
+    throw new ResyncError('Usage', `GlobalMaxSeqInResync is a REG_DWORD; got ${String(opts.globalMaxSeq)}.`, { target: 'globalMaxSeq' });
+  }
+  for (const c of opts.containers ?? []) {
+    // eslint-disable-next-line no-control-regex
+    if (!c.trim() || /[\u0000-\u001f\u007f\t]/.test(c)) throw new ResyncError('Usage', `A container name must be non-empty text without tabs or control characters; got ${JSON.stringify(c)}.`, { target: 'containers' });
+  }
 
   // Refuse a folder that holds something other than a lab, and an existing lab unless forced.
   let entries: string[] = [];
@@ -170,10 +192,12 @@ export async function initLab(dir: string, opts: InitLabOptions = {}): Promise<L
     for (const e of LAB_ENTRIES) await rm(join(root, e), { recursive: true, force: true });
   }
 
-  const requestors = toLabRequestors(specs, LAB_NETWORK);
   const rnd = prng(seed ^ 0x5eed);
   const srvSeq = 1000 + Math.floor(rnd() * 9000);
   const reqSeq = srvSeq - Math.floor(rnd() * 100);
+  const containers = opts.containers && opts.containers.length ? opts.containers.map((c) => c.trim()) : [...DEFAULT_CONTAINERS];
+  const sync = { impSeq: srvSeq, reqSeq, srvSeq };
+  const requestors = withSettings(toLabRequestors(specs, LAB_NETWORK), specs, containers, sync);
   const config: LabConfig = {
     kind: 'ResyncGlb.Lab',
     version: 1,
@@ -183,34 +207,46 @@ export async function initLab(dir: string, opts: InitLabOptions = {}): Promise<L
     recipients,
     service: !opts.noService,
     requestors,
-    sync: { impSeq: srvSeq, reqSeq, srvSeq },
+    sync,
+    containers,
+    dxaVersion,
     timing,
     faults: {},
   };
 
   await mkdir(paths.bin, { recursive: true });
   await mkdir(paths.dxadata, { recursive: true });
-  await writeFile(paths.image, 'Lab placeholder for EXCHSRVR\\BIN\\DXA.EXE; the lab DXA is `resync-glb lab __dxa`.\n');
-  // Placeholders for the DXA's Jet database (domain.md, Q193378): never touched by ResyncGlb.
+  // The FileVersion line stands in for DXA.EXE's version resource (read like a real file version).
+  await writeFile(paths.image, `Lab placeholder for EXCHSRVR\\BIN\\DXA.EXE; the lab DXA is \`resync-glb lab __dxa\`.\nFileVersion=${dxaVersion}\n`);
+  // Placeholders for the DXA's Jet database (docs/domain.md, Q193378): never touched by ResyncGlb.
   for (const f of CONTRACT.dxaDatabaseFiles) {
-    await writeFile(join(paths.dxadata, f), `Lab placeholder for the DXA database file ${f}. Never touch it (domain.md, Q185225).\n`);
+    await writeFile(join(paths.dxadata, f), `Lab placeholder for the DXA database file ${f}. Never touch it (docs/domain.md, Q185225).\n`);
   }
   for (const r of requestors) await mkdir(postofficeGlb(root, r.postoffice), { recursive: true });
-  await writeRecipients(paths.recipients, generateRecipients(recipients, requestors.map((r) => r.postoffice), seed));
+  const list = generateRecipients(recipients, requestors.map((r) => r.postoffice), seed, containers);
+  await writeRecipients(paths.recipients, list);
+  // Each postoffice starts with its own users and its own confirmed numbers (docs/lab-glb-format.md).
+  for (const r of requestors) {
+    const own = list.filter((x) => x.postoffice === r.postoffice).map((x) => `PCM:${r.network}/${r.postoffice}/${x.mailbox}\t${x.displayName}`);
+    await writePostofficeState(root, r.postoffice, { numbers: initialPostofficeNumbers({ ...config, requestors }, r), lastImportUtc: null }, own);
+  }
 
   const store = new RegistryStore(paths.registry);
   await writeJsonAtomic(paths.registry, emptyRegistry());
   if (!opts.noService) {
-    // domain.md (Q143380, Q160572, Q147374): service key, display name, binary, MTA dependency.
+    // docs/domain.md (Q143380, Q160572): service key, display name, binary, MTA dependency.
     await store.setValue(SERVICE_KEY, CONTRACT.imagePathValue.name, { type: 'REG_EXPAND_SZ', data: paths.image });
     await store.setValue(SERVICE_KEY, SERVICE_DISPLAY_NAME_VALUE, { type: 'REG_SZ', data: CONTRACT.service.displayName });
     await store.setValue(SERVICE_KEY, SERVICE_DEPENDS_VALUE, { type: 'REG_MULTI_SZ', data: [...CONTRACT.service.dependsOn] });
+    if (opts.globalMaxSeq !== undefined) {
+      await store.setValue(SERVICE_KEY, CONTRACT.globalMaxSeqValue.name, { type: 'REG_DWORD', data: opts.globalMaxSeq });
+    }
   }
-  // domain.md (Q147374): Exchange\Setup `Services` holds the install folder.
+  // docs/domain.md (Q149205; Q147374 names the key only): Exchange\Setup `Services` holds the install folder.
   await store.setValue(SETUP_KEY, CONTRACT.setupKey.installPathValue, { type: 'REG_SZ', data: paths.install });
   await writeJsonAtomic(paths.service, { status: 'Stopped', pid: null, startToken: null, since: new Date().toISOString() });
   // lab.json last: a folder is a lab only once everything else is in place.
   await writeJsonAtomic(paths.config, config);
-  return { path: root, computerName, requestors, recipients, dxadata: paths.dxadata };
+  return { path: root, computerName, requestors, recipients, dxadata: paths.dxadata, containers, dxaVersion, globalMaxSeq: opts.globalMaxSeq };
 }
 

@@ -1,9 +1,9 @@
 /**
  * How the lab DXA recognises requestor names: a name in ResyncConnectionRDNs identifies a Remote
- * Dirsync Requestor by its display name, common name or RDN (domain.md, Q150976), compared without
- * regard to case (domain.md, "Requestor name rules", inference) after trimming.
+ * Dirsync Requestor by its display name, common name or RDN (docs/domain.md, Q150976), compared without
+ * regard to case (docs/domain.md, "Requestor name rules", inference) after trimming.
  */
-import type { LabRequestor, RequestorSpec } from './types';
+import { DEFAULT_EXPORT, type LabRequestor, type LabSyncNumbers, type RequestorSpec } from './types';
 
 function fold(s: string): string {
   return s.trim().toLocaleUpperCase('en-US');
@@ -63,6 +63,33 @@ export function toLabRequestors(specs: ReadonlyArray<string | RequestorSpec>, ne
     const rdn = (s.rdn ?? commonName).trim();
     const postoffice = unique(shortName(commonName, 10));
     return { displayName, commonName, rdn, postoffice, network };
+  });
+}
+
+/** The specs' export settings and numbers, filled in from the lab's defaults (same order as toLabRequestors). */
+export function withSettings(
+  requestors: LabRequestor[],
+  specs: ReadonlyArray<string | RequestorSpec>,
+  containers: readonly string[],
+  sync: LabSyncNumbers,
+): LabRequestor[] {
+  return requestors.map((r, i) => {
+    const spec = specs[i];
+    const s: RequestorSpec = typeof spec === 'string' || spec === undefined ? { displayName: r.displayName } : spec;
+    const ahead = s.ahead ?? 0;
+    return {
+      ...r,
+      export: {
+        containers: s.export?.containers && s.export.containers.length ? [...s.export.containers] : [...containers],
+        trustLevel: s.export?.trustLevel ?? DEFAULT_EXPORT.trustLevel,
+        customRecipients: s.export?.customRecipients ?? DEFAULT_EXPORT.customRecipients,
+      },
+      sync: {
+        impSeq: (s.sync?.impSeq ?? sync.impSeq) + ahead,
+        reqSeq: (s.sync?.reqSeq ?? sync.reqSeq) + ahead,
+        srvSeq: (s.sync?.srvSeq ?? sync.srvSeq) + ahead,
+      },
+    };
   });
 }
 

@@ -39,7 +39,7 @@ export function labPaths(root: string): LabPaths {
   };
 }
 
-/** The GLB folder of a requestor postoffice (domain.md: `<PO>/MAILDATA/GLB`, Q96060). */
+/** The GLB folder of a requestor postoffice (docs/domain.md: `<PO>/MAILDATA/GLB`, Q96060). */
 export function postofficeGlb(root: string, postoffice: string): string {
   return join(root, 'postoffices', postoffice, 'MAILDATA', 'GLB');
 }

@@ -1,14 +1,39 @@
 /**
  * The lab DSS's settings (lab.json) and the shapes shared by its parts. The lab simulates an
- * Exchange directory synchronization server (domain.md, "The Exchange DSS side") on local disk.
+ * Exchange directory synchronization server (docs/domain.md, "The Exchange DSS side") on local disk.
  */
 
-/** A Remote Dirsync Requestor object: any of its three names identifies it (domain.md, Q150976). */
+/** A Remote Dirsync Requestor object: any of its three names identifies it (docs/domain.md, Q150976). */
 export interface RequestorSpec {
   displayName: string;
   commonName?: string;
   rdn?: string;
+  /** Export settings and sync numbers; defaults from DEFAULT_EXPORT and the lab's numbers. */
+  export?: Partial<LabExportSettings>;
+  sync?: Partial<LabSyncNumbers>;
+  /** Puts the DSS's record of this requestor this far ahead of the others (all three numbers). */
+  ahead?: number;
 }
+
+/**
+ * What the DSS exports to one requestor (docs/domain.md, "One run per configuration group",
+ * Q156063): which recipient containers, up to which trust level, and whether custom recipients
+ * go too. The lab's model; a real DSS has more settings.
+ */
+export interface LabExportSettings {
+  /** Recipient containers exported to this requestor. */
+  containers: string[];
+  /** Recipients whose trust level is above this are not exported. */
+  trustLevel: number;
+  /** Whether custom recipients are exported. */
+  customRecipients: boolean;
+}
+
+/** The containers a lab's recipients live in; every requestor exports all of them by default. */
+export const DEFAULT_CONTAINERS = ['Recipients', 'Sales', 'Engineering'];
+export const DEFAULT_EXPORT: LabExportSettings = { containers: [...DEFAULT_CONTAINERS], trustLevel: 100, customRecipients: true };
+/** Lab recipients get trust levels 0..MAX_RECIPIENT_TRUST. */
+export const MAX_RECIPIENT_TRUST = 100;
 
 export interface LabRequestor {
   displayName: string;
@@ -18,6 +43,10 @@ export interface LabRequestor {
   postoffice: string;
   /** The MS Mail network name used in PCM: addresses. */
   network: string;
+  /** What the DSS exports to it (absent in labs made before export settings: DEFAULT_EXPORT). */
+  export?: LabExportSettings;
+  /** The DSS's record of this requestor's numbers (absent in older labs: the lab's `sync`). */
+  sync?: LabSyncNumbers;
 }
 
 export interface LabTiming {
@@ -48,7 +77,7 @@ export interface LabFaults {
   startDelayMs?: number;
   /**
    * The DXA also processes (imports and removes) at start a Resync.glb it wrote itself and that was
-   * left in Dxadata — domain.md's inferred risk. Without it only files placed there by someone else
+   * left in Dxadata — docs/domain.md's inferred risk. Without it only files placed there by someone else
    * are imported (Q156124).
    */
   importOnStart?: boolean;
@@ -71,6 +100,10 @@ export interface LabConfig {
   service: boolean;
   requestors: LabRequestor[];
   sync: LabSyncNumbers;
+  /** The recipient containers (absent in older labs: DEFAULT_CONTAINERS). */
+  containers?: string[];
+  /** File version of the lab's DXA.EXE (Q215505: GlobalMaxSeqInResync needs 5.5.2524 or later). */
+  dxaVersion?: string;
   timing: LabTiming;
   faults: LabFaults;
 }

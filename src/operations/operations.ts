@@ -33,6 +33,23 @@ export interface DxadataLocation {
   freeBytes: number | null;
 }
 
+/** What preflight reads for the sequence-number check (docs/domain.md, Q215505). */
+export interface SequenceSettings {
+  /** GlobalMaxSeqInResync (REG_DWORD) under the service key; null when absent. */
+  globalMaxSeqInResync: number | null;
+  /** File version of the DXA binary the service's ImagePath names; null when it cannot be read. */
+  dxaVersion: string | null;
+}
+
+/** A Remote Dirsync Requestor as the DSS knows it, with its export settings as comparable text. */
+export interface RequestorConfiguration {
+  displayName: string;
+  commonName: string;
+  rdn: string;
+  /** Setting name -> value as text (e.g. containers, trustLevel, customRecipients). */
+  settings: Record<string, string>;
+}
+
 export interface Unwatch {
   close(): void;
 }
@@ -58,7 +75,7 @@ export interface DssOperations {
   /** Starts the service and waits until it is running; throws ResyncError ServiceStartFailed. */
   startService(timeoutMs: number): Promise<ServiceInfo>;
 
-  /** Finds Dxadata as domain.md says (explicit path, else DXADataPath, else Setup\Services, else ImagePath). */
+  /** Finds Dxadata as docs/domain.md says (explicit path, else DXADataPath, else Setup\Services, else ImagePath). */
   resolveDxadata(explicitPath?: string): Promise<DxadataLocation>;
   statFile(path: string): Promise<FileInfo | null>;
   /** True while a process holds the file open for writing; null when the platform cannot tell. */
@@ -75,6 +92,12 @@ export interface DssOperations {
    * so no copy is left in Dxadata. Returns the length and uppercase hex hash of what arrived.
    */
   takeFile(from: string, localTo: string): Promise<{ length: number; sha256: string }>;
+  /** Reads GlobalMaxSeqInResync and the DXA's file version. Absent where the implementation cannot. */
+  getSequenceSettings?(): Promise<SequenceSettings>;
+  /** Writes GlobalMaxSeqInResync as REG_DWORD, or removes it for null. */
+  setGlobalMaxSeq?(value: number | null): Promise<void>;
+  /** Every requestor the DSS knows, with its export settings; null when it cannot see them. */
+  getRequestorConfigurations?(): Promise<RequestorConfiguration[] | null>;
   /** Releases sessions, watchers and child processes. Safe to call twice. */
   dispose(): Promise<void>;
 }

@@ -20,6 +20,7 @@ export const ERRORS = {
   HostUnreachable: { category: 'ConnectionError', exitCode: 3 },
   AccessDenied: { category: 'PermissionDenied', exitCode: 3 },
   PowerShellNotFound: { category: 'NotInstalled', exitCode: 3 },
+  MixedConfiguration: { category: 'InvalidOperation', exitCode: 3 },
   // the run failed and was rolled back
   ServiceStopTimeout: { category: 'OperationTimeout', exitCode: 1 },
   ServiceStartFailed: { category: 'InvalidResult', exitCode: 1 },
@@ -36,8 +37,12 @@ export const ERRORS = {
   HashMismatch: { category: 'InvalidResult', exitCode: 1 },
   SourceChanged: { category: 'InvalidData', exitCode: 1 },
   SourceNotFound: { category: 'ObjectNotFound', exitCode: 1 },
+  // the lab postoffice's IMPORT refused a RESYNC.GLB
+  ImportFailed: { category: 'InvalidData', exitCode: 1 },
   // needs a human
   RollbackIncomplete: { category: 'InvalidResult', exitCode: 5 },
+  /** The file is good and kept; only the restart after generation (Q156063) failed. */
+  FinalRestartFailed: { category: 'InvalidResult', exitCode: 5 },
   Internal: { category: 'NotSpecified', exitCode: 1 },
 } as const;
 

@@ -59,7 +59,7 @@ describe('resync-glb new on a lab DSS', () => {
     const r = cli(['new', '--lab', lab, '-r', 'PO1', '--what-if']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('What if:'));
-    expect(lines.map((l) => /operation "(\w+)/.exec(l)![1])).toEqual(['Write', 'Move', 'Create', 'Stop', 'Start', 'Move']);
+    expect(lines.map((l) => /operation "(\w+)/.exec(l)![1])).toEqual(['Write', 'Move', 'Create', 'Stop', 'Start', 'Move', 'Stop', 'Start']);
     expect(labSnapshot(lab)).toBe(before);
     expect(existsSync(join(lab, 'output'))).toBe(false);
   });

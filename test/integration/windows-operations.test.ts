@@ -9,7 +9,7 @@
  * Skipped (with the reason in its name) unless a pwsh is found via RESYNCGLB_PWSH or PATH.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -86,6 +86,20 @@ function dssState(extra: { value?: string[]; valueKind?: string; install?: strin
 
 const HOSTILE = ["it's", 'say "hi"', 'it\u2019s \u201Cq\u201D', '$(Stop-Service MSExchangeDX)', '`n;|', 'line1\nline2', 'Zürich Büro', '東京', '📮 box', '2026-01-02T03:04:05Z', '/Date(0)/'];
 
+/** A .NET assembly (a PE with a version resource) from the NuGet cache, or null. */
+function findVersionedPe(): string | null {
+  const base = join(process.env.HOME ?? '/root', '.nuget', 'packages', 'system.security.cryptography.protecteddata');
+  try {
+    for (const v of readdirSync(base)) {
+      const f = join(base, v, 'lib', 'net462', 'System.Security.Cryptography.ProtectedData.dll');
+      if (existsSync(f)) return f;
+    }
+  } catch {
+    /* no cache */
+  }
+  return null;
+}
+
 const opened: DssOperations[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((o) => o.dispose()));
@@ -137,6 +151,35 @@ describe.skipIf(!PWSH)(PWSH ? `Windows operations through ${PWSH} (Windows comma
       await ops.removeResyncValue();
       expect(await ops.getResyncValue()).toBeNull();
       if (t.transport === 'Remoting') expect(s.calls.filter((c) => c.cmd === 'Invoke-Command').every((c) => c.computerName === 'DSS01')).toBe(true);
+    });
+
+    it(`${t.transport}: reads GlobalMaxSeqInResync and the DXA's file version, sets it as REG_DWORD, leaves an equal value alone, removes it`, async () => {
+      const state = dssState();
+      // Local can reach a file here: a PE with a version resource (a .NET assembly from the NuGet
+      // cache, where there is one) stands in for DXA.EXE; a file without one reads as unknown.
+      const pe = findVersionedPe();
+      if (t.transport === 'Local') state.registry[KEY]!.ImagePath = { kind: 'ExpandString', value: pe ?? join(PS1, '_Common.ps1') };
+      const { ops, host } = await openWith(state, t);
+      const before = await ops.getSequenceSettings!();
+      expect(before.globalMaxSeqInResync).toBeNull();
+      if (t.transport === 'Local' && pe) expect(before.dxaVersion).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      else expect(before.dxaVersion).toBeNull(); // no version resource, or C:\EXCHSRVR\BIN\DXA.EXE is not on this machine
+      await ops.setGlobalMaxSeq!(1);
+      let s = await host.state();
+      expect(s.registry[KEY]?.GlobalMaxSeqInResync?.kind).toBe(t.transport === 'Rpc' ? 'DWord' : 'DWord');
+      expect(Number(s.registry[KEY]?.GlobalMaxSeqInResync?.value)).toBe(1);
+      expect((await ops.getSequenceSettings!()).globalMaxSeqInResync).toBe(1);
+      const writes = (st: ShadowState) => st.calls.filter((c) => ['New-ItemProperty', 'Set-ItemProperty', 'Remove-ItemProperty', 'RegistryKey.SetValue', 'RegistryKey.DeleteValue'].includes(c.cmd as string));
+      expect(writes(s)).toHaveLength(1);
+      await ops.setGlobalMaxSeq!(1);
+      s = await host.state();
+      expect(writes(s)).toHaveLength(1);
+      await ops.setGlobalMaxSeq!(null);
+      s = await host.state();
+      expect(s.registry[KEY]?.GlobalMaxSeqInResync).toBeUndefined();
+      expect((await ops.getSequenceSettings!()).globalMaxSeqInResync).toBeNull();
+      await ops.setGlobalMaxSeq!(null);
+      expect(writes(await host.state())).toHaveLength(2);
     });
 
     it(`${t.transport}: stops and starts the service, reports timeouts and failed starts`, async () => {

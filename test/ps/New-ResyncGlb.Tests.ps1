@@ -112,12 +112,32 @@ Describe 'New-ResyncGlb on a lab DSS' {
         { New-ResyncGlb -LabPath (Join-Path $lab 'nope') -Requestor PO1 -Force } | Should -Throw -ErrorId 'ResyncGlb.LabNotFound,New-ResyncGlb'
     }
 
-    It 'binds Requestor and LabPath from the pipeline by property name' {
-        $out = @([pscustomobject]@{ Name = 'PO1'; LabPath = $lab }, [pscustomobject]@{ Name = 'PO2'; LabPath = $lab } | New-ResyncGlb -Force 4>&1)
+    It 'binds Requestor and LabPath from the pipeline by property name; each input object is one group (one run, one result)' {
+        $out = @([pscustomobject]@{ Name = 'PO1'; LabPath = $lab }, [pscustomobject]@{ Requestor = @('PO2', 'PO1'); LabPath = $lab } | New-ResyncGlb -Force 4>&1)
         @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }) | Should -BeNullOrEmpty -Because 'no -Verbose was given'
         $r = @($out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
-        @($r).Count | Should -Be 1
-        $r.Requestor | Should -Be @('PO1', 'PO2')
+        @($r).Count | Should -Be 2
+        $r[0].Requestor | Should -Be @('PO1')
+        $r[1].Requestor | Should -Be @('PO2', 'PO1')
+        $r[0].Path | Should -Not -Be $r[1].Path
+        $r[1].Group | Should -Be 2
+        $r[1].GroupCount | Should -Be 2
+    }
+
+    It '-Group: each element is one group, run in turn; the restart after generation is reported' {
+        $r = New-ResyncGlb -LabPath $lab -Group @('PO1', 'PO2'), 'PO2' -Force
+        @($r).Count | Should -Be 2
+        $r[0].Requestor | Should -Be @('PO1', 'PO2')
+        $r[1].Requestor | Should -Be @('PO2')
+        $r | ForEach-Object { $_.FinalRestart | Should -Be 'Restarted' }
+        { New-ResyncGlb -LabPath $lab -Requestor PO1 -Group 'PO2' -Force } | Should -Throw -ErrorId 'ResyncGlb.Usage,New-ResyncGlb'
+    }
+
+    It '-SkipFinalRestart leaves the restart to the admin and says so' {
+        $r = New-ResyncGlb -LabPath $lab -Requestor PO1 -SkipFinalRestart -Force -WarningVariable warned -WarningAction SilentlyContinue
+        $r.FinalRestart | Should -Be 'Skipped'
+        ($warned -join "`n") | Should -Match 'Q156063'
+        ((Invoke-TestCli -Arguments @('lab', 'status', $lab, '--json')).Output | ConvertFrom-Json).RestartOwed | Should -BeTrue
     }
 
     It '-Verbose narrates each step' {
@@ -136,5 +156,28 @@ Describe 'New-ResyncGlb on a lab DSS' {
         $line = "New-ResyncGlb -LabPath '$lab' -Requestor P"
         $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
         $completion.CompletionMatches.ListItemText | Should -Contain 'PO1'
+    }
+}
+
+Describe 'The loop closed in PowerShell: New-ResyncLab settings, New-ResyncGlb -GlobalMaxSeq, the lab import' {
+    It 'a requestor ahead: without -GlobalMaxSeq the import at PO1 fails with fatal 14; with it the file imports and RESYNC.GLB is deleted' {
+        $path = Join-Path ([System.IO.Path]::GetTempPath()) ('resync-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        try {
+            $lab = New-ResyncLab -Path $path -Requestor PO1, PO2 -RequestorSetting @{ PO2 = 'ahead=25' } -Recipients 50 -StartMs 150 -Confirm:$false
+            ($lab.Requestors | Where-Object { $_.DisplayName -eq 'PO2' }).SrvSeq | Should -Be ((($lab.Requestors | Where-Object { $_.DisplayName -eq 'PO1' }).SrvSeq) + 25)
+            $plain = New-ResyncGlb -LabPath $path -Requestor PO1 -Force -WarningAction SilentlyContinue
+            $plain | Copy-ResyncToRequestor -Destination ($lab.Requestors | Where-Object { $_.DisplayName -eq 'PO1' }).GlbPath | Out-Null
+            $r = Invoke-TestCli -Arguments @('lab', 'import', $path, 'PO1')
+            $r.ExitCode | Should -Be 1
+            $r.Output | Should -Match 'ImportFailed: IMPORT at PO1: Fatal error 14'
+            $fixed = New-ResyncGlb -LabPath $path -Requestor PO1 -GlobalMaxSeq -Force -WarningAction SilentlyContinue
+            $fixed.GlobalMaxSeqInResync | Should -Be 1
+            $fixed | Copy-ResyncToRequestor -Destination ($lab.Requestors | Where-Object { $_.DisplayName -eq 'PO1' }).GlbPath | Out-Null
+            (Invoke-TestCli -Arguments @('lab', 'import', $path, 'PO1')).ExitCode | Should -Be 0
+            Test-Path -LiteralPath (Join-Path ($lab.Requestors | Where-Object { $_.DisplayName -eq 'PO1' }).GlbPath 'RESYNC.GLB') | Should -BeFalse
+        }
+        finally {
+            Remove-TestLab -Path $path
+        }
     }
 }

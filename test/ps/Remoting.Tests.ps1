@@ -1,6 +1,6 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # ResyncGlb over real PowerShell remoting: a private sshd on 127.0.0.1 (test/ps/SshFixture.psm1,
-# engineering-notes.md §F/§F.1), a PSSession to this same pwsh, a lab DSS with a real DXA process.
+# a PowerShell SSH subsystem), a PSSession to this same pwsh, a lab DSS with a real DXA process.
 # Skipped, with the reason, where sshd/ssh/ssh-keygen/ssh-keyscan is missing; never faked.
 
 BeforeAll {

@@ -172,7 +172,7 @@ AfterAll {
 }
 
 Describe 'The contract read by these tests' {
-    It 'names the REG_MULTI_SZ value and the service of domain.md (Q150976, Q143380)' {
+    It 'names the REG_MULTI_SZ value and the service of docs/domain.md (Q150976, Q143380)' {
         $WOT.KeyPath | Should -BeExactly 'HKLM:\SYSTEM\CurrentControlSet\Services\MSExchangeDX'
         $WOT.ValueName | Should -BeExactly 'ResyncConnectionRDNs'
         $WOT.Contract.resyncValue.type | Should -BeExactly 'REG_MULTI_SZ'

@@ -21,6 +21,12 @@ export interface FakeFaults {
   chunkDelayMs?: number;
   chunks?: number;
   failRemoveValue?: boolean;
+  /** Starts after this many successful ones fail (the restart after generation, Q156063). */
+  failStartAfter?: number;
+  /** GlobalMaxSeqInResync and DXA version the fake reports; absent: the fake has no sequence support. */
+  sequence?: { globalMaxSeqInResync: number | null; dxaVersion: string | null };
+  /** Requestor configurations the fake shows; absent: it cannot see them. */
+  configurations?: Array<{ displayName: string; commonName: string; rdn: string; settings: Record<string, string> }>;
 }
 
 export class FakeDss implements DssOperations {
@@ -39,7 +45,25 @@ export class FakeDss implements DssOperations {
 
   constructor(faults: FakeFaults = {}) {
     this.faults = faults;
+    if (faults.sequence) {
+      const seq = faults.sequence;
+      this.globalMaxSeqDuringGeneration = undefined;
+      this.getSequenceSettings = async () => ({ ...seq });
+      this.setGlobalMaxSeq = async (v: number | null) => {
+        this.calls.push(`gms ${v}`);
+        seq.globalMaxSeqInResync = v;
+      };
+    }
+    if (faults.configurations) {
+      const list = faults.configurations;
+      this.getRequestorConfigurations = async () => list.map((c) => ({ ...c, settings: { ...c.settings } }));
+    }
   }
+  /** GlobalMaxSeqInResync as the fake DXA saw it when it wrote the file. */
+  globalMaxSeqDuringGeneration: number | null | undefined;
+  getSequenceSettings?: DssOperations['getSequenceSettings'];
+  setGlobalMaxSeq?: DssOperations['setGlobalMaxSeq'];
+  getRequestorConfigurations?: DssOperations['getRequestorConfigurations'];
 
   private changed(): void {
     for (const l of this.listeners) l();
@@ -73,8 +97,14 @@ export class FakeDss implements DssOperations {
     this.changed();
     return (await this.getService())!;
   }
+  private starts = 0;
   async startService(): Promise<ServiceInfo> {
     this.calls.push('start');
+    if (this.faults.failStartAfter !== undefined && this.starts >= this.faults.failStartAfter) {
+      this.status = 'Stopped';
+      throw new ResyncError('ServiceStartFailed', 'failed to start (fake, after generation)');
+    }
+    this.starts += 1;
     if (this.faults.failStart) {
       this.faults.failStart--;
       this.status = 'Stopped';
@@ -85,9 +115,10 @@ export class FakeDss implements DssOperations {
     this.later(this.faults.startDelayMs ?? 5, () => this.process());
     return (await this.getService())!;
   }
-  /** The fake DXA's start-up work (domain.md, Q150976). */
+  /** The fake DXA's start-up work (docs/domain.md, Q150976). */
   private process(): void {
     if (!this.value || this.faults.unrecognised) return;
+    if (this.faults.sequence) this.globalMaxSeqDuringGeneration = this.faults.sequence.globalMaxSeqInResync;
     const file = posix.join(this.dxadata, 'Resync.glb');
     const entry = { data: Buffer.alloc(0), mtime: Date.now(), writing: true };
     this.files.set(file, entry);

@@ -1,5 +1,5 @@
 /**
- * The Exchange-requestor path of `copy` (domain.md Q156124, Q193395) against a fake DssOperations
+ * The Exchange-requestor path of `copy` (docs/domain.md Q156124, Q193395) against a fake DssOperations
  * whose Dxadata is a real folder: on start, its "DXA" imports Resync.glb and removes it.
  */
 import { afterEach, describe, expect, it } from 'vitest';

@@ -3,7 +3,7 @@ import { exchangeNextStep, nextStepFor, postofficeOf, PASSWORD_PLACEHOLDER, POST
 import { backupFileName, stampOf, finalFileName, tempFileName } from '../../src/shared/file-names';
 import { CONTRACT } from '../../src/shared/contract';
 
-describe('nextStepFor (MS Mail requestor, domain.md Q96060/Q119449)', () => {
+describe('nextStepFor (MS Mail requestor, docs/domain.md Q96060/Q119449)', () => {
   it('fills the lab postoffice folder (the one holding MAILDATA) into -d', () => {
     const s = nextStepFor('/tmp/lab/postoffices/PO1/MAILDATA/GLB');
     expect(s.commands).toEqual(['import admin -p<password> -q -y -d/tmp/lab/postoffices/PO1', 'rebuild -f -d/tmp/lab/postoffices/PO1']);
@@ -47,6 +47,16 @@ describe('nextStepFor (MS Mail requestor, domain.md Q96060/Q119449)', () => {
     expect(s.note).toMatch(/error 203/);
     expect(s.note).toMatch(/GAL\.NME/);
     expect(s.note).toMatch(/never asks for it or stores it/);
+  });
+
+  it('carries the resync caveats: import before new local changes, lost gateway addresses, error 44, RESYNC.GLB deleted, drive letter for -d', () => {
+    const s = nextStepFor('M:\\MAILDATA\\GLB');
+    expect(s.note).toMatch(/Q119450, Q119452/);
+    expect(s.note).toMatch(/re-enter the changes/);
+    expect(s.note).toMatch(/Q105125/);
+    expect(s.note).toMatch(/Error \[ 44\] Gateway not installed.*Q122751/);
+    expect(s.note).toMatch(/Q122750/);
+    expect(s.note).toMatch(/drive letter is the safe value for -d/);
     expect(s.commands[0]).toContain('-p<password>');
   });
 });

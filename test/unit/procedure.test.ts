@@ -48,7 +48,9 @@ describe('runNewResync on a fake DSS', () => {
     const { dss, reporter, options, out } = setup({ chunks: 4 });
     const r = await runNewResync(dss, options, reporter, new AbortController().signal);
     expect(r).not.toBeNull();
-    expect(dss.calls).toEqual(['set ["PO1","PO2"]', 'stop', 'start', 'take Resync.glb']);
+    // The second stop/start is the restart after generation (Q156063), after the file is out.
+    expect(dss.calls).toEqual(['set ["PO1","PO2"]', 'stop', 'start', 'take Resync.glb', 'stop', 'start']);
+    expect(r!.FinalRestart).toBe('Restarted');
     expect(r!.Requestor).toEqual(['PO1', 'PO2']);
     const data = dss.taken.get(r!.Path)!;
     expect(r!.Length).toBe(data.length);
@@ -198,7 +200,8 @@ describe('runNewResync on a fake DSS', () => {
     expect(r).toBeNull();
     expect(dss.calls).toEqual([]);
     expect(existsSync(join(out, 'backup'))).toBe(false);
-    expect(reporter.whatIfs().map((w) => w.action.split(' ')[0])).toEqual(['Write', 'Move', 'Create', 'Stop', 'Start', 'Move']);
+    expect(reporter.whatIfs().map((w) => w.action.split(' ')[0])).toEqual(['Write', 'Move', 'Create', 'Stop', 'Start', 'Move', 'Stop', 'Start']);
+    expect(reporter.whatIfs().slice(-2).every((w) => w.action.includes('restart after generation'))).toBe(true);
   });
 
   it('a service that never starts again: RollbackIncomplete naming the start to do by hand', async () => {
@@ -210,6 +213,8 @@ describe('runNewResync on a fake DSS', () => {
     expect(e.details.undone?.some((u) => u.startsWith('Removed'))).toBe(true);
     expect(e.details.manualSteps).toHaveLength(1);
     expect(e.details.manualSteps?.[0]).toContain('net start MSExchangeDX');
+    // Q185225: the telling event of a DXA that will not start is ESE97 124, not MSExchangeDX's.
+    expect(e.details.manualSteps?.[0]).toMatch(/ESE97, event 124/);
   });
 
   it('restores a stopped service to Stopped after success', async () => {
@@ -218,5 +223,78 @@ describe('runNewResync on a fake DSS', () => {
     const r = await runNewResync(dss, options, reporter, new AbortController().signal);
     expect(r!.ServiceStatus).toBe('Stopped');
     expect(dss.calls).toEqual(['set ["PO1","PO2"]', 'start', 'take Resync.glb', 'stop']);
+  });
+
+  it('the restart after generation can be skipped: no second stop/start, a warning, FinalRestart Skipped', async () => {
+    const { dss, reporter, options } = setup({}, { finalRestart: false });
+    const r = await runNewResync(dss, options, reporter, new AbortController().signal);
+    expect(dss.calls).toEqual(['set ["PO1","PO2"]', 'stop', 'start', 'take Resync.glb']);
+    expect(r!.FinalRestart).toBe('Skipped');
+    expect(r!.Warnings.some((w) => w.includes('Q156063'))).toBe(true);
+  });
+
+  it('a failed restart after generation keeps the good file and reports FinalRestartFailed with the manual step', async () => {
+    const { dss, reporter, options } = setup({ failStartAfter: 1 });
+    const r = await runNewResync(dss, options, reporter, new AbortController().signal);
+    expect(r).not.toBeNull();
+    expect(dss.taken.get(r!.Path)?.length).toBe(r!.Length);
+    expect(r!.Length).toBeGreaterThan(0);
+    expect(r!.FinalRestart).toBe('Failed');
+    expect(r!.FinalRestartError?.Id).toBe('FinalRestartFailed');
+    expect(r!.FinalRestartError?.ManualSteps[0]).toContain('net start MSExchangeDX');
+    // Nothing was rolled back: the value stays gone and the file was not moved back.
+    expect(dss.calls).toEqual(['set ["PO1","PO2"]', 'stop', 'start', 'take Resync.glb', 'stop', 'start']);
+    expect(dss.value).toBeNull();
+  });
+
+  it('GlobalMaxSeqInResync: warned about when absent and others exist; set to 1 for the run and removed again with the switch', async () => {
+    const configurations = ['PO1', 'PO2', 'PO3'].map((n) => ({ displayName: n, commonName: n, rdn: n, settings: { containers: 'Recipients', trustLevel: '100' } }));
+    const plain = setup({ sequence: { globalMaxSeqInResync: null, dxaVersion: '5.5.2653' }, configurations });
+    const r1 = await runNewResync(plain.dss, plain.options, plain.reporter, new AbortController().signal);
+    expect(r1!.Warnings.some((w) => w.includes('Fatal error 14') && w.includes('"PO3"'))).toBe(true);
+    expect(plain.dss.globalMaxSeqDuringGeneration).toBeNull();
+
+    const sequence = { globalMaxSeqInResync: null as number | null, dxaVersion: '5.5.2653' };
+    const fixed = setup({ sequence, configurations }, { globalMaxSeq: true });
+    const r2 = await runNewResync(fixed.dss, fixed.options, fixed.reporter, new AbortController().signal);
+    expect(fixed.dss.globalMaxSeqDuringGeneration).toBe(1);
+    expect(sequence.globalMaxSeqInResync).toBeNull();
+    expect(r2!.GlobalMaxSeqInResync).toBe(1);
+    expect(r2!.Warnings.some((w) => w.includes('Fatal error 14'))).toBe(false);
+    expect(fixed.dss.calls.indexOf('gms 1')).toBeLessThan(fixed.dss.calls.indexOf('start'));
+    expect(fixed.dss.calls.indexOf('gms null')).toBeGreaterThan(fixed.dss.calls.indexOf('take Resync.glb'));
+    const backup = JSON.parse(readFileSync(r2!.BackupPath, 'utf8'));
+    expect(backup.values.GlobalMaxSeqInResync).toEqual({ present: false, type: 'REG_DWORD', data: null });
+  });
+
+  it('GlobalMaxSeqInResync is restored when the run fails', async () => {
+    const sequence = { globalMaxSeqInResync: 0 as number | null, dxaVersion: '5.5.2653' };
+    const { dss, reporter, options } = setup({ sequence, unrecognised: true }, { globalMaxSeq: true });
+    const e = await failure(runNewResync(dss, options, reporter, new AbortController().signal));
+    expect(e.id).toBe('RequestorNotRecognised');
+    expect(sequence.globalMaxSeqInResync).toBe(0);
+    expect(e.details.undone?.some((u) => u.includes('GlobalMaxSeqInResync'))).toBe(true);
+  });
+
+  it('an older DXA: the warning says the fix needs Exchange 5.5 SP3', async () => {
+    const { dss, reporter, options } = setup({ sequence: { globalMaxSeqInResync: null, dxaVersion: '5.5.2448' } });
+    const r = await runNewResync(dss, options, reporter, new AbortController().signal);
+    expect(r!.Warnings.some((w) => w.includes('5.5 SP3') && w.includes('5.5.2448'))).toBe(true);
+  });
+
+  it('MixedConfiguration: a group of differently configured requestors is refused before any change, unless forced', async () => {
+    const configurations = [
+      { displayName: 'PO1', commonName: 'PO1', rdn: 'PO1', settings: { containers: 'Recipients', trustLevel: '100' } },
+      { displayName: 'PO2', commonName: 'PO2', rdn: 'PO2', settings: { containers: 'Sales', trustLevel: '100' } },
+    ];
+    const { dss, reporter, options } = setup({ configurations });
+    const e = await failure(runNewResync(dss, options, reporter, new AbortController().signal));
+    expect(e.id).toBe('MixedConfiguration');
+    expect(e.message).toContain('containers');
+    expect(e.message).toContain('"Sales"');
+    expect(dss.calls).toEqual([]);
+    const forced = setup({ configurations }, { force: true });
+    const r = await runNewResync(forced.dss, forced.options, forced.reporter, new AbortController().signal);
+    expect(r!.Warnings.some((w) => w.includes('configured differently'))).toBe(true);
   });
 });

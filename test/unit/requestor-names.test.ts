@@ -14,7 +14,7 @@ function problems(input: unknown): Array<{ name: string; reason: string }> {
   return [];
 }
 
-describe('requestor name rules (domain.md)', () => {
+describe('requestor name rules (docs/domain.md)', () => {
   it('trims, drops case-insensitive duplicates with a warning, keeps order', () => {
     const r = normalizeRequestorNames(['  PO1 ', 'po1', 'PO2', 'Po2']);
     expect(r.names).toEqual(['PO1', 'PO2']);

@@ -117,7 +117,7 @@ function Copy-ResyncToSession {
             # The remote folder is in the remote computer's path syntax, so split on both separators
             # rather than this computer's rules: <postoffice>\MAILDATA\GLB -> <postoffice>.
             $postoffice = $Folder.TrimEnd('\', '/') -replace '[\\/][^\\/]+[\\/][^\\/]+$', ''
-            $result.NextStep = "At the postoffice on $($Session.ComputerName): import admin -p<password> -q -y -d$postoffice ; then: rebuild -f -d$postoffice (KB Q96060; Rebuild fails with error 203 while users are signed in)"
+            $result.NextStep = "At the postoffice on $($Session.ComputerName): import admin -p<password> -q -y -d$postoffice ; then: rebuild -f -d$postoffice (KB Q96060; Rebuild fails with error 203 while users are signed in). Run the import before new local changes and re-enter those made since the last confirmed cycle (Q119450, Q119452); locally defined external and gateway addresses are lost (Q105125); 'Error [ 44] Gateway not installed' may be ignored (Q122751); a drive letter is the safe -d."
         }
     }
     catch {

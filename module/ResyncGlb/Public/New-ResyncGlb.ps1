@@ -16,6 +16,21 @@ function New-ResyncGlb {
       5. The cmdlet waits, event-driven, until Resync.glb is complete: present, closed, no longer
          growing, and the DXA has removed the value.
       6. The file is moved out of Dxadata to -OutputPath, hashed in the same pass, and returned.
+      7. The service is restarted once more, as the Exchange 5.0 release notes ask after each
+         generation (KB Q156063, section 3.1.1); -SkipFinalRestart leaves that to you. A failure of
+         this restart is ResyncGlb.FinalRestartFailed: the file is kept and returned first.
+
+    One run per configuration group (KB Q156063): requestors whose export settings differ
+    (containers, trust level, custom recipients) need separate files. Each pipeline input object,
+    or each element of -Group, is one group: the groups run one after another under one lock, each
+    gives its own ResyncGlb.Result, and the first failed group stops the rest (the error names the
+    groups that completed). Where the DSS shows the requestors' settings (the lab), a group of
+    differently configured requestors is refused (ResyncGlb.MixedConfiguration) unless -Force.
+
+    Sequence numbers (KB Q215505): preflight reads GlobalMaxSeqInResync and the DXA's file version
+    and warns when the file's numbers would come from the named requestors only while others
+    exist; the import can then fail at the postoffice with Fatal error 14. -GlobalMaxSeq sets the
+    value to 1 for the run; it is backed up and restored like ResyncConnectionRDNs.
 
     If anything fails - a timeout, a service that will not stop or start, a crash mid-write, an
     unrecognised requestor, Ctrl+C - the value is removed (or the pre-run value restored) and the
@@ -23,7 +38,9 @@ function New-ResyncGlb {
     something could not be undone, the error id is ResyncGlb.RollbackIncomplete and its
     RecommendedAction lists exactly what to do by hand.
 
-    The service is never stopped while a Resync.glb is being written (KB Q193395).
+    The service is never stopped while a Resync.glb is being written: KB Q193395 reports a DXA
+    crashing when stopped while an Exchange requestor processes a Resync.glb, and the tool takes the
+    same precaution on the DSS (an inference; see docs/domain.md in the repository).
     One run per DSS at a time: a second run fails with ResyncGlb.Busy.
 
     Confirmation: ConfirmImpact is High, so PowerShell asks before changing a DSS unless -Force or
@@ -32,7 +49,24 @@ function New-ResyncGlb {
     .PARAMETER Requestor
     Display name, common name or RDN of each Remote Dirsync Requestor to resynchronize. Names are
     trimmed, matched without regard to case, and may not be empty, contain line breaks or control
-    characters, or exceed 256 characters. Accepts pipeline input, also by property name (Name).
+    characters, or exceed 256 characters. Accepts pipeline input, also by property name (Name):
+    each pipeline input object is one configuration group (one run, one result).
+
+    .PARAMETER Group
+    Several configuration groups in one call: each element is one group, a name or an array of
+    names, e.g. -Group @('Sales, North', 'PO2'), @('PO3'). Not together with -Requestor.
+
+    .PARAMETER SkipFinalRestart
+    Do not restart the service once more after generation (KB Q156063). The result's FinalRestart
+    is then Skipped and a warning reminds you to restart it before the next dirsync cycle.
+
+    .PARAMETER GlobalMaxSeq
+    Set GlobalMaxSeqInResync (REG_DWORD) to 1 for this run, so the file carries the highest
+    sequence numbers of all requestors on the DSS (KB Q215505; DXA 5.5.2524, Exchange 5.5 SP3, or
+    later). It is backed up and restored afterwards, also when the run fails.
+
+    .PARAMETER KeepGlobalMaxSeq
+    With -GlobalMaxSeq: leave GlobalMaxSeqInResync at 1 after the run (a lasting change).
 
     .PARAMETER LabPath
     Folder of a lab DSS made by New-ResyncLab. Selects the lab instead of a Windows DSS.
@@ -72,8 +106,9 @@ function New-ResyncGlb {
     Audit log (JSON lines). Default: audit.jsonl in the lab, or %LOCALAPPDATA%\ResyncGlb\audit.jsonl.
 
     .PARAMETER Force
-    Do not ask for confirmation, and take over a ResyncConnectionRDNs value left by an earlier
-    attempt (it is backed up, and restored if this run fails).
+    Do not ask for confirmation, take over a ResyncConnectionRDNs value left by an earlier attempt
+    (it is backed up, and restored if this run fails), and run a group of differently configured
+    requestors anyway (ResyncGlb.MixedConfiguration otherwise).
 
     .EXAMPLE
     New-ResyncLab -Path .\lab -Requestor PO1, PO2 -Confirm:$false
@@ -97,19 +132,30 @@ function New-ResyncGlb {
     .EXAMPLE
     Import-Csv .\requestors.csv | New-ResyncGlb -LabPath .\lab -Force -Verbose
 
-    Binds each row's Requestor (or Name) column by property name; -Verbose narrates every step.
+    Binds each row's Requestor (or Name) column by property name; each row is one group (one run,
+    one result); -Verbose narrates every step.
+
+    .EXAMPLE
+    New-ResyncGlb -LabPath .\lab -Group @('PO1', 'PO2'), @('PO3') -GlobalMaxSeq -Force
+
+    Two configuration groups, one after another: two files, two results. GlobalMaxSeqInResync is 1
+    while each file is generated and is restored afterwards.
 
     .INPUTS
-    System.String. Requestor names, by value or by property name (Requestor, Name, LabPath, ComputerName).
+    System.String. Requestor names, by value or by property name (Requestor, Name, LabPath,
+    ComputerName). Each input object is one configuration group.
 
     .OUTPUTS
     ResyncGlb.Result. ComputerName, Requestor, Path, Length, Sha256, LastWriteTimeUtc, ValueRemoved,
-    ServiceStatus, Duration, BackupPath, DxadataPath, DxadataSource, PreviousFilePath, Warnings, RunId.
+    ServiceStatus, Duration, BackupPath, DxadataPath, DxadataSource, PreviousFilePath, Warnings, RunId,
+    FinalRestart (Restarted, Skipped, StoppedAsBefore, Failed), FinalRestartError, GlobalMaxSeqInResync,
+    DxaVersion, Group, GroupCount. One per configuration group.
 
     .NOTES
     Error ids: ResyncGlb.ServiceNotFound, ValuePending, InvalidRequestor, DxadataNotFound,
-    InsufficientSpace, Busy, ServiceStopTimeout, ServiceStartFailed, RequestorNotRecognised, Timeout,
-    IncompleteFile, Cancelled, RollbackIncomplete and others listed in about_ResyncGlb.
+    InsufficientSpace, Busy, MixedConfiguration, ServiceStopTimeout, ServiceStartFailed,
+    RequestorNotRecognised, Timeout, IncompleteFile, Cancelled, RollbackIncomplete, FinalRestartFailed
+    and others listed in about_ResyncGlb.
 
     .LINK
     about_ResyncGlb
@@ -123,10 +169,12 @@ function New-ResyncGlb {
     [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'High', DefaultParameterSetName = 'Computer')]
     [OutputType('ResyncGlb.Result')]
     param(
-        [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
+        [Parameter(Position = 0, ValueFromPipeline = $true, ValueFromPipelineByPropertyName = $true)]
         [Alias('Name', 'RequestorName')]
         [AllowEmptyString()]
         [string[]] $Requestor,
+
+        [object[]] $Group,
 
         [Parameter(Mandatory = $true, ParameterSetName = 'Lab', ValueFromPipelineByPropertyName = $true)]
         [string] $LabPath,
@@ -161,49 +209,76 @@ function New-ResyncGlb {
 
         [string] $LogPath,
 
+        [switch] $SkipFinalRestart,
+
+        [switch] $GlobalMaxSeq,
+
+        [switch] $KeepGlobalMaxSeq,
+
         [switch] $Force
     )
 
     begin {
-        $groups = [ordered]@{}
+        # Pipeline input may name different DSSs: one engine call per DSS, in end, with its groups in order.
+        $targets = [ordered]@{}
+        if ($PSBoundParameters.ContainsKey('Group') -and $PSBoundParameters.ContainsKey('Requestor')) {
+            $PSCmdlet.ThrowTerminatingError((New-ResyncErrorRecord -Id 'Usage' -Category 'InvalidArgument' -Message 'Give either -Requestor (one group; one per pipeline object) or -Group (one group per element), not both.' -Target 'Group'))
+        }
     }
 
     process {
-        # Pipeline input may name different DSSs; group the requestors per target, run each once in end.
         $key = '{0}|{1}' -f $LabPath, $ComputerName
-        if (-not $groups.Contains($key)) {
-            $groups[$key] = @{ LabPath = $LabPath; ComputerName = $ComputerName; Requestor = [System.Collections.Generic.List[string]]::new() }
+        if (-not $targets.Contains($key)) {
+            $targets[$key] = @{ LabPath = $LabPath; ComputerName = $ComputerName; Groups = [System.Collections.Generic.List[object]]::new() }
         }
-        foreach ($name in $Requestor) { $groups[$key].Requestor.Add($name) }
+        if ($PSBoundParameters.ContainsKey('Group') -and $null -ne $Group) {
+            # Each element of -Group is one configuration group (Q156063): a name or a list of names.
+            foreach ($element in $Group) { $targets[$key].Groups.Add([string[]]@($element | ForEach-Object { [string]$_ })) }
+        }
+        elseif ($null -ne $Requestor) {
+            # Each pipeline input object (or the one direct -Requestor list) is one group.
+            $targets[$key].Groups.Add([string[]]$Requestor)
+        }
     }
 
     end {
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
-        foreach ($group in $groups.Values) {
+        $any = $false
+        foreach ($t in $targets.Values) { if ($t.Groups.Count -gt 0) { $any = $true } }
+        if (-not $any) {
+            $PSCmdlet.ThrowTerminatingError((New-ResyncErrorRecord -Id 'Usage' -Category 'InvalidArgument' -Message 'Name at least one requestor: -Requestor <names>, pipeline input, or -Group @(<names>), @(<names>).' -Target 'Requestor'))
+        }
+        foreach ($dss in $targets.Values) {
+            if ($dss.Groups.Count -eq 0) { continue }
             $parameters = @{
-                requestor         = [string[]]$group.Requestor.ToArray()
                 timeoutSec        = $TimeoutSec
                 serviceTimeoutSec = $ServiceTimeoutSec
                 recognitionSec    = $RecognitionTimeoutSec
                 force             = [bool]$Force
                 whatIf            = [bool]$WhatIfPreference
+                noFinalRestart    = [bool]$SkipFinalRestart
+                globalMaxSeq      = [bool]$GlobalMaxSeq
+                keepGlobalMaxSeq  = [bool]$KeepGlobalMaxSeq
             }
-            if ($group.LabPath) { $parameters.labPath = Resolve-ResyncPath -Cmdlet $PSCmdlet -Path $group.LabPath }
+            # One group travels as 'requestor' (as it always has), several as 'group', in order.
+            if ($dss.Groups.Count -eq 1) { $parameters.requestor = [string[]]$dss.Groups[0] }
+            else { $parameters.group = $dss.Groups.ToArray() }
+            if ($dss.LabPath) { $parameters.labPath = Resolve-ResyncPath -Cmdlet $PSCmdlet -Path $dss.LabPath }
             else {
-                if ($group.ComputerName) { $parameters.computerName = $group.ComputerName }
+                if ($dss.ComputerName) { $parameters.computerName = $dss.ComputerName }
                 $parameters.transport = $Transport
             }
             if ($DxadataPath) { $parameters.dxadataPath = $DxadataPath }
             if ($OutputPath) { $parameters.outputPath = Resolve-ResyncPath -Cmdlet $PSCmdlet -Path $OutputPath }
-            elseif (-not $group.LabPath) { $parameters.outputPath = $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath }
+            elseif (-not $dss.LabPath) { $parameters.outputPath = $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath }
             if ($BackupPath) { $parameters.backupPath = Resolve-ResyncPath -Cmdlet $PSCmdlet -Path $BackupPath }
             if ($LogPath) { $parameters.logPath = Resolve-ResyncPath -Cmdlet $PSCmdlet -Path $LogPath }
 
-            $target = $group.LabPath
-            if (-not $target) { $target = $group.ComputerName }
+            $target = $dss.LabPath
+            if (-not $target) { $target = $dss.ComputerName }
             if (-not $target) { $target = 'this computer' }
-            $names = ($group.Requestor | ForEach-Object { "'$_'" }) -join ', '
-            $action = "Write ResyncConnectionRDNs ($names), restart the Microsoft Exchange Directory Synchronization service and take Resync.glb"
+            $names = ($dss.Groups | ForEach-Object { '(' + (($_ | ForEach-Object { "'$_'" }) -join ', ') + ')' }) -join ', then '
+            $action = "Write ResyncConnectionRDNs $names, restart the Microsoft Exchange Directory Synchronization service and take Resync.glb (one run per group)"
 
             if ($WhatIfPreference) {
                 # The engine runs its read-only preflight and reports each change; ShouldProcess prints them.

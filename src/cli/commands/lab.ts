@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { runFromCli } from '../run-handler';
 import {
   labFaultHandler,
+  labImportHandler,
   labInitHandler,
   labRequestorsHandler,
   labStartHandler,
@@ -9,15 +10,17 @@ import {
   labStopHandler,
 } from '../../handlers/lab';
 import { runDxaService } from '../../lab/dxa-service';
-import type { RequestorSpec } from '../../lab/types';
 
 import { collect } from '../options';
 
-/** `--requestor "Display[|CommonName[|RDN]]"`: a plain name is the display name (CN and RDN derived). */
-function parseRequestor(arg: string): string | RequestorSpec {
+/**
+ * `--requestor "Display[|CommonName[|RDN[|settings]]]"`: a plain name is the display name (CN and RDN
+ * derived); settings are `containers=A,B;trust=N;custom=yes|no;ahead=N;seq=IMP/REQ/SRV`.
+ */
+function parseRequestor(arg: string): string | Record<string, string | undefined> {
   if (!arg.includes('|')) return arg;
-  const [displayName = '', commonName, rdn] = arg.split('|');
-  return { displayName, commonName: commonName || undefined, rdn: rdn || undefined };
+  const [displayName = '', commonName, rdn, settings] = arg.split('|');
+  return { DisplayName: displayName, CommonName: commonName || undefined, Rdn: rdn || undefined, Settings: settings || undefined };
 }
 
 const jsonOpt = ['--json', 'print the result (or the error) as one JSON document on stdout'] as const;
@@ -31,7 +34,15 @@ export function labCommand(): Command {
     .command('init')
     .description('Create a lab DSS in <dir> (an empty or new folder).')
     .argument('<dir>', 'folder for the lab')
-    .option('-r, --requestor <name>', 'a Remote Dirsync Requestor: "Display name" or "Display name|COMMONNAME|RDN" (repeat; default: two requestors)', collect, [])
+    .option(
+      '-r, --requestor <name>',
+      'a Remote Dirsync Requestor: "Display name", or "Display name|COMMONNAME|RDN|settings" where settings are containers=A,B;trust=N;custom=yes|no;ahead=N;seq=IMP/REQ/SRV (repeat; default: two requestors; by default every requestor exports all containers, trust 100, custom recipients, and has the same sync numbers)',
+      collect,
+      [],
+    )
+    .option('--containers <list>', 'comma-separated recipient containers the recipients are spread over (default Recipients,Sales,Engineering)')
+    .option('--global-max-seq <n>', 'write GlobalMaxSeqInResync (REG_DWORD) with this value (default: absent; Q215505)')
+    .option('--dxa-version <v>', 'the file version of the lab DXA.EXE (default 5.5.2653; GlobalMaxSeqInResync needs 5.5.2524+)')
     .option('--recipients <n>', 'how many recipients to generate over the postoffices', '200')
     .option('--computer-name <name>', 'the computer name the lab DSS reports', 'LABDSS')
     .option('--start-ms <n>', 'how long the service stays StartPending (default 1500)')
@@ -48,7 +59,8 @@ export function labCommand(): Command {
 Examples:
   resync-glb lab init ./lab
   resync-glb lab init ./lab -r "Sales Postoffice|SALESPO|SALES" -r "Engineering Postoffice|ENGPO|ENG"
-  resync-glb lab init ./lab -r PO1 -r PO2 --recipients 100000 --start-ms 200 --force --json`,
+  resync-glb lab init ./lab -r PO1 -r PO2 --recipients 100000 --start-ms 200 --force --json
+  resync-glb lab init ./lab -r "PO1|||containers=Sales;trust=50" -r "PO2|||ahead=25" --dxa-version 5.5.2448`,
     )
     .action(async (dir: string, o: Record<string, unknown>) => {
       await runFromCli(
@@ -65,6 +77,9 @@ Examples:
           seed: o.seed,
           noService: o.service === false,
           force: Boolean(o.force),
+          containers: typeof o.containers === 'string' ? o.containers.split(',').map((c) => c.trim()).filter(Boolean) : undefined,
+          globalMaxSeq: o.globalMaxSeq,
+          dxaVersion: o.dxaVersion,
         },
         { json: Boolean(o.json) },
       );
@@ -98,12 +113,27 @@ Examples:
 
   lab
     .command('requestors')
-    .description('List the lab\'s Remote Dirsync Requestors: display name, common name, RDN, postoffice and its GLB folder.')
+    .description(
+      "List the lab's Remote Dirsync Requestors: display name, common name, RDN, postoffice and its GLB folder, export settings (containers, trust level, custom recipients), the DSS's sync numbers for it, and what its postoffice has confirmed and holds.",
+    )
     .argument('<dir>', 'the lab folder')
     .option(...jsonOpt)
     .addHelpText('after', '\nExample:\n  resync-glb lab requestors ./lab --json')
     .action(async (dir: string, o: Record<string, unknown>) => {
       await runFromCli(labRequestorsHandler, { path: dir }, { json: Boolean(o.json) });
+    });
+
+  lab
+    .command('import')
+    .description(
+      "Play MS Mail's `IMPORT admin -q` at a lab postoffice: take GLB/RESYNC.GLB, check it is whole, refuse it with Fatal error 14 when its header numbers are below what the postoffice has confirmed (the lab's model of Q215505), else replace the postoffice's address list with the file's addresses, set its numbers from the header and delete RESYNC.GLB (Q122750).",
+    )
+    .argument('<dir>', 'the lab folder')
+    .argument('<postoffice>', 'the postoffice folder name, or any name of its requestor')
+    .option(...jsonOpt)
+    .addHelpText('after', '\nExamples:\n  resync-glb lab import ./lab PO1\n  resync-glb lab import ./lab "Sales Postoffice" --json')
+    .action(async (dir: string, postoffice: string, o: Record<string, unknown>) => {
+      await runFromCli(labImportHandler, { path: dir, postoffice }, { json: Boolean(o.json) });
     });
 
   lab

@@ -5,13 +5,35 @@ import { TRANSPORTS } from '../../operations/windows/transport';
 import { readSecretFromStdin } from '../secret';
 
 import { collect } from '../options';
+import { ResyncError } from '../../shared/errors';
+
+/** `--group '["a","b"]'` is one group of names (JSON keeps commas and spaces in names); a plain word is a group of one. */
+export function parseGroupArg(arg: string): string[] {
+  if (!arg.trimStart().startsWith('[')) return [arg];
+  let v: unknown;
+  try {
+    v = JSON.parse(arg);
+  } catch (e) {
+    throw new ResyncError('Usage', `--group ${JSON.stringify(arg)} is not a JSON array of names: ${(e as Error).message}`, { target: 'group' });
+  }
+  if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string')) {
+    throw new ResyncError('Usage', `--group ${JSON.stringify(arg)} must be a non-empty JSON array of names (strings).`, { target: 'group' });
+  }
+  return v as string[];
+}
 
 export function newCommand(): Command {
   return new Command('new')
     .description(
       'Make the DSS write Resync.glb for the named Remote Dirsync Requestors: preflight, back up, write ResyncConnectionRDNs, restart the directory synchronization service, wait for a complete file, verify it and move it out of Dxadata. Any failure is rolled back.',
     )
-    .requiredOption('-r, --requestor <name>', 'requestor display name, common name or RDN (repeat for several)', collect, [])
+    .option('-r, --requestor <name>', 'requestor display name, common name or RDN (repeat for several); all -r names form one group, one run', collect, [])
+    .option(
+      '-g, --group <names>',
+      'one configuration group per --group, run one after another (Q156063): a JSON array of names, e.g. \'["Sales, North","PO2"]\', or one plain name (repeat for several groups; not with -r)',
+      collect,
+      [],
+    )
     .option('--lab <dir>', 'run against the lab DSS in <dir> (see: resync-glb lab init)')
     .option('--computer-name <host>', 'the DSS to reach (Windows); default: this computer')
     .addOption(new Option('--transport <kind>', 'how to reach a Windows DSS').choices([...TRANSPORTS]).default('Auto'))
@@ -25,7 +47,10 @@ export function newCommand(): Command {
     .option('--service-timeout <sec>', 'how long a service stop or start may take', '120')
     .option('--recognition-timeout <sec>', 'with no file and the value still present this long after the start, the names were not recognised', '60')
     .option('--min-free-mb <n>', 'free space Dxadata must have', '64')
-    .option('-f, --force', 'take over a pending ResyncConnectionRDNs value (it is backed up and restored on failure)')
+    .option('-f, --force', 'take over a pending ResyncConnectionRDNs value (it is backed up and restored on failure), and run a group whose requestors are configured differently (MixedConfiguration)')
+    .option('--no-final-restart', 'skip the restart of the service after generation that Q156063 asks for (do it by hand before the next dirsync cycle)')
+    .option('--global-max-seq', 'set GlobalMaxSeqInResync to 1 for the run, so the file carries the highest sequence numbers of all requestors (Q215505; DXA 5.5.2524+); backed up and restored afterwards')
+    .option('--keep-global-max-seq', 'with --global-max-seq: leave GlobalMaxSeqInResync at 1 after the run (a lasting change)')
     .option('--what-if', 'show every change the run would make, in order, and change nothing')
     .option('--log <file>', 'audit log (default: <lab>/audit.jsonl, or the user state folder)')
     .option('--json', 'print the result (or the error) as one JSON document on stdout')
@@ -37,15 +62,26 @@ Examples:
   resync-glb lab init ./lab --requestor PO1 --requestor PO2
   resync-glb new --lab ./lab --requestor PO1 --requestor PO2
   resync-glb new --lab ./lab -r PO1 --what-if
+  resync-glb new --lab ./lab --group '["Sales, North","PO2"]' --group '["PO3"]'
+  resync-glb new --lab ./lab -r PO1 --global-max-seq
   resync-glb new --computer-name EXCH01 --transport Rpc -r "Sales Postoffice" --json
   echo "$PW" | resync-glb new --computer-name EXCH01 --user CORP\\admin --password-stdin -r SALES`,
     )
     .action(async (o: Record<string, unknown>) => {
+      const groupArgs = o.group as string[];
+      const requestorArgs = o.requestor as string[];
       const secret = o.user ? await readSecretFromStdin(String(o.user), Boolean(o.passwordStdin)) : undefined;
       await runFromCli(
-        (params, ctx) => newHandler(params, { ...ctx, secret }),
+        async (params, ctx) => {
+          if (groupArgs.length && requestorArgs.length) throw new ResyncError('Usage', 'Give either -r/--requestor (one group) or -g/--group (one per group), not both.', { target: 'group' });
+          if (!groupArgs.length && !requestorArgs.length) throw new ResyncError('Usage', 'Name at least one requestor: -r <name> (repeat), or -g \'["name",...]\' per group.', { target: 'requestor' });
+          const groups = groupArgs.length ? groupArgs.map(parseGroupArg) : undefined;
+          await newHandler({ ...params, requestor: groups ? undefined : requestorArgs, group: groups }, { ...ctx, secret });
+        },
         {
-          requestor: o.requestor,
+          noFinalRestart: o.finalRestart === false,
+          globalMaxSeq: Boolean(o.globalMaxSeq),
+          keepGlobalMaxSeq: Boolean(o.keepGlobalMaxSeq),
           labPath: o.lab,
           computerName: o.computerName,
           transport: o.transport,

@@ -12,7 +12,8 @@ import { pipeline } from 'node:stream/promises';
 import { CONTRACT } from '../../shared/contract';
 import { ResyncError } from '../../shared/errors';
 import { hashFile } from '../../shared/hash-file';
-import type { DssOperations, DxadataLocation, FileInfo, ServiceInfo, Unwatch } from '../operations';
+import type { DssOperations, DxadataLocation, FileInfo, RequestorConfiguration, SequenceSettings, ServiceInfo, Unwatch } from '../operations';
+import { describeExport, exportOf } from '../../lab/model';
 import { readLabConfig, SERVICE_DISPLAY_NAME_VALUE } from '../../lab/layout';
 import { labPaths, SERVICE_KEY } from '../../lab/paths';
 import { RegistryStore } from '../../lab/registry-store';
@@ -319,6 +320,29 @@ class LabOperations implements DssOperations {
     await out.close();
     await unlink(from);
     return { length, sha256: h.digest('hex').toUpperCase() };
+  }
+
+  async getSequenceSettings(): Promise<SequenceSettings> {
+    const v = await this.store.getValue(SERVICE_KEY, CONTRACT.globalMaxSeqValue.name);
+    const image = await this.store.getValue(SERVICE_KEY, CONTRACT.imagePathValue.name);
+    let dxaVersion: string | null = null;
+    if (image && (image.type === 'REG_SZ' || image.type === 'REG_EXPAND_SZ')) {
+      // The lab's DXA.EXE placeholder carries a FileVersion line where a real binary has a version resource.
+      const text = await readFile(resolve(this.root, image.data), 'utf8').catch(() => '');
+      dxaVersion = /^FileVersion=(\S+)\s*$/m.exec(text)?.[1] ?? null;
+    }
+    return { globalMaxSeqInResync: v && v.type === 'REG_DWORD' ? v.data : null, dxaVersion };
+  }
+
+  async setGlobalMaxSeq(value: number | null): Promise<void> {
+    await this.requireServiceKey();
+    if (value === null) await this.store.deleteValue(SERVICE_KEY, CONTRACT.globalMaxSeqValue.name);
+    else await this.store.setValue(SERVICE_KEY, CONTRACT.globalMaxSeqValue.name, { type: 'REG_DWORD', data: value });
+  }
+
+  async getRequestorConfigurations(): Promise<RequestorConfiguration[]> {
+    const cfg = await readLabConfig(this.root);
+    return cfg.requestors.map((r) => ({ displayName: r.displayName, commonName: r.commonName, rdn: r.rdn, settings: describeExport(exportOf(r)) }));
   }
 
   async dispose(): Promise<void> {

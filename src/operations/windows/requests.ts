@@ -25,6 +25,9 @@ export const RESYNC_VALUE = {
 
 export const SERVICE = { name: CONTRACT.service.name } as const;
 
+/** GlobalMaxSeqInResync (Q215505) for Get-DxaSequenceSettings.ps1 and Set-GlobalMaxSeq.ps1. */
+export const GLOBAL_MAX_SEQ_VALUE = { name: CONTRACT.globalMaxSeqValue.name } as const;
+
 /** Resolve-Dxadata.ps1's names (domain.md: Q185504, Q147374, Q143380). */
 export const DXADATA_NAMES = {
   serviceKey: SERVICE_KEY,

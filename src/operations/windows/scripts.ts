@@ -29,6 +29,8 @@ export const SCRIPTS = {
   removeFile: 'Remove-DssFile.ps1',
   moveFile: 'Move-DssFile.ps1',
   snapshot: 'Get-DssSnapshot.ps1',
+  getSequence: 'Get-DxaSequenceSettings.ps1',
+  setGlobalMaxSeq: 'Set-GlobalMaxSeq.ps1',
 } as const;
 
 export type ScriptName = (typeof SCRIPTS)[keyof typeof SCRIPTS];

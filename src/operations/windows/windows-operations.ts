@@ -5,10 +5,10 @@
 import nodePath, { type PlatformPath } from 'node:path';
 import { CONTRACT } from '../../shared/contract';
 import { ResyncError } from '../../shared/errors';
-import type { DssOperations, DxadataLocation, DxadataSource, FileInfo, ServiceInfo, ServiceStatus, Unwatch } from '../operations';
+import type { DssOperations, DxadataLocation, DxadataSource, FileInfo, SequenceSettings, ServiceInfo, ServiceStatus, Unwatch } from '../operations';
 import type { DssScriptSession } from './session';
 import { SCRIPTS } from './scripts';
-import { DXADATA_NAMES, RESYNC_VALUE, SERVICE, SERVICE_KEY } from './requests';
+import { DXADATA_NAMES, GLOBAL_MAX_SEQ_VALUE, RESYNC_VALUE, SERVICE, SERVICE_KEY } from './requests';
 import { isAbsoluteWindowsPath } from './transport';
 import { takeFile } from './take-file';
 
@@ -97,6 +97,20 @@ export class WindowsOperations implements DssOperations {
 
   async removeResyncValue(): Promise<void> {
     await this.session.run(SCRIPTS.removeValue, { key: SERVICE_KEY, value: { name: RESYNC_VALUE.name } });
+  }
+
+  /** GlobalMaxSeqInResync and the DXA's file version, read where the other values are (Q215505). */
+  async getSequenceSettings(): Promise<SequenceSettings> {
+    const d = await this.session.run<{ present: boolean; kind: string | null; value: number | null; version: string | null }>(SCRIPTS.getSequence, {
+      key: SERVICE_KEY,
+      value: GLOBAL_MAX_SEQ_VALUE,
+      imagePathValue: CONTRACT.imagePathValue.name,
+    });
+    return { globalMaxSeqInResync: d.present && typeof d.value === 'number' ? d.value : null, dxaVersion: typeof d.version === 'string' && d.version ? d.version : null };
+  }
+
+  async setGlobalMaxSeq(value: number | null): Promise<void> {
+    await this.session.run(SCRIPTS.setGlobalMaxSeq, { key: SERVICE_KEY, value: GLOBAL_MAX_SEQ_VALUE, data: value });
   }
 
   private toServiceInfo(d: ServiceData): ServiceInfo {

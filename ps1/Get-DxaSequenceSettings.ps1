@@ -1,0 +1,131 @@
+<#
+.SYNOPSIS
+    Reads GlobalMaxSeqInResync (REG_DWORD) under the MSExchangeDX service key and the file version
+    of the DXA binary the service's ImagePath names.
+
+.DESCRIPTION
+    Called by ResyncGlb's Windows operations (src/operations/windows) with one argument, base64 of
+    a UTF-8 JSON request. Names come from the request (src/operations/dss-contract.json); none is
+    written in this file. The value decides where a Resync.glb's header numbers come from, and it
+    is honoured from DXA 5.5.2524 (Exchange 5.5 SP3) on (KB Q215505; docs/domain.md). Writes
+    exactly one line: a JSON envelope whose data is
+    { keyExists, present, kind, value, imagePath, version } (version null when unreadable).
+
+.PARAMETER RequestBase64
+    Base64 of UTF-8 JSON:
+    { "transport": "Local|Remoting|Rpc", "computerName": "...",
+      "key": { "hive": "HKEY_LOCAL_MACHINE", "subKey": "...", "psPath": "HKLM:\..." },
+      "value": { "name": "GlobalMaxSeqInResync" }, "imagePathValue": "ImagePath" }
+
+.OUTPUTS
+    One line of compressed JSON: {"ok":true,"data":{...}} or {"ok":false,"error":{...}}.
+
+.EXAMPLE
+    & .\Get-DxaSequenceSettings.ps1 -RequestBase64 $b64
+    Prints {"ok":true,"data":{"keyExists":true,"present":false,"kind":null,"value":null,"imagePath":"C:\\EXCHSRVR\\BIN\\DXA.EXE","version":"5.5.2653.0"}}.
+#>
+param([Parameter(Mandatory=$true)][string]$RequestBase64)
+Set-StrictMode -Version 2
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$here = Split-Path -Parent $MyInvocation.MyCommand.Path
+try {
+    . (Join-Path $here '_Common.ps1')
+    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
+    $valueName = Get-DssRequestField -Request $request -Name 'value.name'
+    $imageName = Get-DssRequestField -Request $request -Name 'imagePathValue'
+
+    # The version of a binary, or null when it cannot be read (not there, no version resource).
+    $versionOf = {
+        param([string]$Path)
+        try {
+            if (-not $Path -or -not [System.IO.File]::Exists($Path)) { return $null }
+            $info = [System.Diagnostics.FileVersionInfo]::GetVersionInfo($Path)
+            if ($info.FileMajorPart -eq 0 -and $info.FileMinorPart -eq 0 -and $info.FileBuildPart -eq 0) { return $null }
+            return ([string]$info.FileMajorPart + '.' + [string]$info.FileMinorPart + '.' + [string]$info.FileBuildPart + '.' + [string]$info.FilePrivatePart)
+        } catch {
+            return $null
+        }
+    }
+
+    if ([string]$request['transport'] -eq 'Rpc') {
+        $computer = Get-DssRequestField -Request $request -Name 'computerName'
+        $hive = Get-DssRequestField -Request $request -Name 'key.hive'
+        $subKey = Get-DssRequestField -Request $request -Name 'key.subKey'
+        $r = Get-DssRpcValue -ComputerName $computer -Hive $hive -SubKey $subKey -Name $valueName
+        $img = Get-DssRpcValue -ComputerName $computer -Hive $hive -SubKey $subKey -Name $imageName
+        $value = $null
+        if ($r['present'] -and ($r['value'] -is [int] -or $r['value'] -is [long])) { $value = [long]$r['value'] }
+        $imagePath = $null
+        $version = $null
+        if ($img['present']) {
+            $imagePath = [string]$img['value']
+            # A remote %SystemRoot% cannot be expanded here; such a path stays unread (version null).
+            $binary = $imagePath.Trim().Trim('"')
+            $exe = $binary.ToLowerInvariant().IndexOf('.exe')
+            if ($exe -gt 0) { $binary = $binary.Substring(0, $exe + 4) }
+            if ($binary.IndexOf('%') -lt 0 -and $binary -match '^([A-Za-z]:\\|\\\\)') {
+                $version = & $versionOf (ConvertTo-DssAdminSharePath -Path $binary -ComputerName $computer)
+            }
+        }
+        Write-DssResult -Result @{ ok = $true; data = @{ keyExists = $r['keyExists']; present = $r['present']; kind = $r['kind']; value = $value; imagePath = $imagePath; version = $version } }
+        return
+    }
+
+    # PowerShell 2.0 only below, self-contained: under Remoting this runs on the DSS.
+    $core = {
+        param([string]$KeyPath, [string]$ValueName, [string]$ImageName)
+        $ErrorActionPreference = 'Stop'
+        if (-not (Test-Path -LiteralPath $KeyPath)) {
+            return @{ ok = $true; data = @{ keyExists = $false; present = $false; kind = $null; value = $null; imagePath = $null; version = $null } }
+        }
+        $props = Get-ItemProperty -LiteralPath $KeyPath
+        $prop = $null
+        $img = $null
+        if ($null -ne $props) { $prop = $props.PSObject.Properties[$ValueName]; $img = $props.PSObject.Properties[$ImageName] }
+        $present = $null -ne $prop
+        $kind = $null
+        $value = $null
+        if ($present) {
+            $v = $prop.Value
+            $kind = 'Unknown'
+            if ($v -is [int]) { $kind = 'DWord'; $value = [long]$v }
+            elseif ($v -is [long]) { $kind = 'QWord'; $value = [long]$v }
+            elseif ($v -is [string]) { $kind = 'String' }
+        }
+        $imagePath = $null
+        $version = $null
+        if ($null -ne $img) {
+            $imagePath = [string]$img.Value
+            # The binary is the ImagePath up to and including .EXE, unquoted, environment strings expanded.
+            $binary = $imagePath.Trim()
+            if ($binary.StartsWith('"')) {
+                $end = $binary.IndexOf('"', 1)
+                if ($end -gt 0) { $binary = $binary.Substring(1, $end - 1) }
+            } else {
+                $exe = $binary.ToLowerInvariant().IndexOf('.exe')
+                if ($exe -gt 0) { $binary = $binary.Substring(0, $exe + 4) }
+            }
+            $binary = [Environment]::ExpandEnvironmentVariables($binary)
+            try {
+                if ([System.IO.File]::Exists($binary)) {
+                    $info = [System.Diagnostics.FileVersionInfo]::GetVersionInfo($binary)
+                    if (-not ($info.FileMajorPart -eq 0 -and $info.FileMinorPart -eq 0 -and $info.FileBuildPart -eq 0)) {
+                        $version = [string]$info.FileMajorPart + '.' + [string]$info.FileMinorPart + '.' + [string]$info.FileBuildPart + '.' + [string]$info.FilePrivatePart
+                    }
+                }
+            } catch {
+                $version = $null
+            }
+        }
+        return @{ ok = $true; data = @{ keyExists = $true; present = $present; kind = $kind; value = $value; imagePath = $imagePath; version = $version } }
+    }
+    $result = Invoke-DssCore -Request $request -Core $core -ArgumentList @((Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName, $imageName)
+    Write-DssResult -Result $result
+} catch {
+    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
+        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Run)
+    } else {
+        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
+    }
+}
