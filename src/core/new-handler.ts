@@ -16,6 +16,7 @@ import { rollback, changedAnything } from './rollback';
 import type { RunState } from './run-state';
 import { ResyncError, toResyncError } from './errors';
 import { CONTRACT } from '../operations/contract';
+import { directoryPreflight } from '../directory/handler';
 
 export const TRANSPORTS = ['Auto', 'Local', 'Remoting', 'Rpc'] as const;
 
@@ -102,6 +103,8 @@ export const newHandler: CommandHandler = async (params, ctx) => {
   const force = optBool(params, 'force');
   const runId = randomUUID();
 
+  // Before the DSS is even opened: unknown names fail here, with near matches, changing nothing.
+  await directoryPreflight(params, ctx);
   const ops = await openOperations(target, ctx.secret);
   const audit = new AuditLog(logPath ? resolve(logPath) : defaultAuditLog(target.labPath), { runId, computerName: ops.computerName });
   let lock: RunLock | null = null;

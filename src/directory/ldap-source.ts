@@ -198,10 +198,30 @@ function checkSchema(schema: SchemaNames, map: AttributeMap, url: string, report
       { target: required.join(', '), missingAttributes: required },
     );
   }
-  const optional = [map.rdn, map.reqName, map.reqSeq, map.srvSeq, map.confSeq, map.impSeq, map.exportNow, map.importNow, ...map.exportSettings].filter(
+  const optional = [map.reqName, map.reqSeq, map.srvSeq, map.confSeq, map.impSeq, map.exportNow, map.importNow, ...map.exportSettings].filter(
     (a) => a && !schema.hasAttribute(a),
   );
   if (optional.length) reporter.warning(`The directory's schema has no attribute ${optional.join(', ')}; those fields stay empty (map them with an attribute map, docs/DIRECTORY.md).`);
+}
+
+/** RFC 4511 result codes the messages name (ldapts's own messages are often empty). */
+const RESULT_NAMES: Record<number, string> = {
+  1: 'operationsError',
+  3: 'timeLimitExceeded',
+  4: 'sizeLimitExceeded',
+  8: 'strongerAuthRequired',
+  13: 'confidentialityRequired',
+  32: 'noSuchObject',
+  48: 'inappropriateAuthentication',
+  49: 'invalidCredentials',
+  50: 'insufficientAccessRights',
+  51: 'busy',
+  52: 'unavailable',
+  53: 'unwillingToPerform',
+};
+
+export function resultText(code: number): string {
+  return `LDAP result ${code}${RESULT_NAMES[code] ? ` ${RESULT_NAMES[code]}` : ''}`;
 }
 
 function classifyResultError(e: unknown, url: string, bindDn: string | null, phase: 'bind' | 'search'): ResyncError | null {
@@ -210,18 +230,18 @@ function classifyResultError(e: unknown, url: string, bindDn: string | null, pha
     if (e instanceof InvalidCredentialsError || e instanceof InappropriateAuthError || e instanceof UnwillingToPerformError) {
       return new ResyncError(
         'DirectoryBindRefused',
-        `The directory at ${url} refused the bind as ${JSON.stringify(bindDn)}: ${e.message}. Check the account (DOMAIN\\account, bound as cn=<account>,cn=<NT domain>) and its password.`,
+        `The directory at ${url} refused the bind as ${JSON.stringify(bindDn)} (${resultText(e.code)}). Check the account (DOMAIN\\account, bound as cn=<account>,cn=<NT domain>) and its password.`,
         { target: bindDn ?? url, resultCode: e.code },
       );
     }
     if (e instanceof ConfidentialityRequiredError || e instanceof StrongAuthRequiredError) {
-      return new ResyncError('DirectoryBindRefused', `The directory at ${url} refused a plain bind (${e.message}); use LDAPS.`, { target: url, resultCode: e.code });
+      return new ResyncError('DirectoryBindRefused', `The directory at ${url} refused a plain bind (${resultText(e.code)}); use LDAPS.`, { target: url, resultCode: e.code });
     }
   }
   if (e instanceof InsufficientAccessError) {
     return new ResyncError(
       'DirectoryAccessDenied',
-      `The account ${JSON.stringify(bindDn ?? 'anonymous')} has no right to read the requestor objects at ${url} (${e.message}). It needs read rights on the site's Configuration container; anonymous and unprivileged binds see only mail recipients (Q156063 section 2.7.5).`,
+      `The account ${JSON.stringify(bindDn ?? 'anonymous')} has no right to read the requestor objects at ${url} (${resultText(e.code)}). It needs read rights on the site's Configuration container; anonymous and unprivileged binds see only mail recipients (Q156063 section 2.7.5).`,
       { target: bindDn ?? url, resultCode: e.code },
     );
   }
@@ -262,6 +282,7 @@ export async function listFromLdap(o: LdapSourceOptions): Promise<DirectoryListi
     const classFilter = equalityFilter('objectClass', o.map.objectClass);
     let filter = classFilter;
     if (o.names && o.names.length) {
+      // An RDN held only in the DN cannot be searched for: such objects match by display or common name.
       const nameAttrs = [o.map.displayName, o.map.commonName, ...(o.map.rdn ? [o.map.rdn] : [])].filter((a) => !schema || schema.hasAttribute(a));
       const ors = o.names.flatMap((n) => nameAttrs.map((a) => equalityFilter(a, n.trim())));
       filter = `(&${classFilter}(|${ors.join('')}))`;
@@ -298,7 +319,7 @@ export async function listFromLdap(o: LdapSourceOptions): Promise<DirectoryListi
     const classified = classifyResultError(e, url, bindDn, phase);
     if (classified) throw classified;
     if (e instanceof ResultCodeError) {
-      throw new ResyncError('DirectoryUnreachable', `The directory at ${url} answered ${e.message} (LDAP result ${e.code}).`, { target: url, resultCode: e.code });
+      throw new ResyncError('DirectoryUnreachable', `The directory at ${url} answered ${resultText(e.code)}.`, { target: url, resultCode: e.code });
     }
     throw unreachable(url, e);
   } finally {

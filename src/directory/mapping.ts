@@ -14,7 +14,10 @@ export interface AttributeMap {
   objectClass: string;
   displayName: string;
   commonName: string;
-  /** Empty: the RDN is the value of the object's DN's first component (no attribute read). */
+  /**
+   * The RDN attribute; where the schema or the object lacks it (or it is mapped to ''), the RDN is
+   * the value of the object's DN's first component.
+   */
   rdn: string;
   reqName: string;
   reqSeq: string;
@@ -35,7 +38,7 @@ export const DEFAULT_ATTRIBUTE_MAP: Readonly<AttributeMap> = Object.freeze({
   objectClass: 'Remote-DXA',
   displayName: 'Admin-Display-Name',
   commonName: 'cn',
-  rdn: '',
+  rdn: 'rdn',
   reqName: 'DXA-ReqName',
   reqSeq: 'DXA-Req-Seq',
   srvSeq: 'DXA-Svr-Seq',

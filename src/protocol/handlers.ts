@@ -6,6 +6,8 @@ import { openLabOperations } from '../operations/lab';
 import { optBool } from './params';
 import { copyHandler } from '../copy/handler';
 import { inspectHandler } from '../lab/inspect';
+import { requestorsHandler } from '../directory/handler';
+import { labDirectoryStartHandler, labDirectoryStopHandler } from '../lab/directory-handlers';
 
 /** lab-init for New-ResyncLab: creates the lab and, with `start`, starts its DXA like a running DSS. */
 const labInitAndStart: CommandHandler = async (params, ctx) => {
@@ -31,4 +33,7 @@ export const HANDLERS: Readonly<Record<string, CommandHandler>> = {
   inspect: inspectHandler,
   'lab-init': labInitAndStart,
   'lab-requestors': labRequestorsHandler,
+  requestors: requestorsHandler,
+  'lab-directory-start': labDirectoryStartHandler,
+  'lab-directory-stop': labDirectoryStopHandler,
 };

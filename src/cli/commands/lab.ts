@@ -12,6 +12,7 @@ import { runDxaService } from '../../lab/dxa-service';
 import type { RequestorSpec } from '../../lab/types';
 
 import { collect } from '../options';
+import { labDirectoryCommand } from './lab-directory';
 
 /** `--requestor "Display[|CommonName[|RDN]]"`: a plain name is the display name (CN and RDN derived). */
 function parseRequestor(arg: string): string | RequestorSpec {
@@ -159,6 +160,7 @@ Examples:
       );
     });
 
+  lab.addCommand(labDirectoryCommand());
   lab.addCommand(
     new Command('__dxa')
       .description('(internal) run the lab DXA service process')
