@@ -7,7 +7,7 @@
  *   a field in double quotes may hold separators, with "" for a quote;
  * - multi-valued fields separate values with `%` (the export's default value separator);
  * - the file is ANSI (read as Windows-1252), or UTF-16LE / UTF-8 with a byte-order mark;
- * - only rows whose Obj-Class is Remote-DXA are requestors (all rows, when there is no Obj-Class).
+ * - only rows whose Obj-Class is Remote-DXA are requestors (all rows, when there is no Obj-Class column).
  * Column names are matched without regard to case; an attribute map renames them.
  */
 import { readFile } from 'node:fs/promises';
@@ -18,6 +18,8 @@ import type { DirectoryListing, DirectoryRequestor } from './types';
 
 export const MULTI_VALUE_SEPARATOR = '%';
 const DN_COLUMN = 'Obj-Dist-Name';
+/** The class of the requestor objects, as the raw export writes it in Obj-Class (Q182511). */
+export const REQUESTOR_CLASS = 'Remote-DXA';
 
 export function decodeExport(buf: Buffer): string {
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
@@ -92,7 +94,7 @@ export function parseExport(text: string, map: AttributeMap, source: string): Di
   const get = (r: string[], i: number): string | null => (i >= 0 && i < r.length ? r[i]! : null);
   const requestors: DirectoryRequestor[] = [];
   for (const r of rows) {
-    if (iClass >= 0 && (get(r, iClass) ?? '').trim().toLowerCase() !== map.objectClass.toLowerCase()) continue;
+    if (iClass >= 0 && (get(r, iClass) ?? '').trim().toLowerCase() !== REQUESTOR_CLASS.toLowerCase()) continue;
     const dn = get(r, iDn);
     const rdn = (get(r, iRdn) || (dn ? rdnFromObjDistName(dn) : null) || get(r, iCommon) || '').trim();
     const commonName = (get(r, iCommon) || rdn).trim();
