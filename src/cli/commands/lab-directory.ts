@@ -40,7 +40,7 @@ export function labDirectoryCommand(): Command {
     .option('--trust-level <name=n>', 'give a requestor another trust level, so another export configuration (repeat)', collect, [])
     .option('--without-requestor-class', 'leave the Remote-DXA class out of the schema (to see the schema error)')
     .option('--json', 'print the result (or the error) as one JSON document on stdout')
-    .addHelpText('after', `\nExample:\n  echo "$PW" | resync-glb lab directory start ./lab --password-stdin --trust-level "Engineering Postoffice=2"`)
+    .addHelpText('after', `\nExamples:\n  resync-glb lab directory start ./lab --password-stdin < password.txt\n  echo "$PW" | resync-glb lab directory start ./lab --password-stdin --trust-level "Engineering Postoffice=2"`)
     .action(async (lab: string, o: Record<string, unknown>) => {
       const password = await readPassword(Boolean(o.passwordStdin));
       await runFromCli(
@@ -54,6 +54,7 @@ export function labDirectoryCommand(): Command {
     .description("Stop the lab directory's slapd.")
     .argument('<lab>', 'the lab folder')
     .option('--json', 'print the result (or the error) as one JSON document on stdout')
+    .addHelpText('after', '\nExample:\n  resync-glb lab directory stop ./lab')
     .action(async (lab: string, o: Record<string, unknown>) => {
       await runFromCli(labDirectoryStopHandler, { path: lab }, { json: Boolean(o.json) });
     });

@@ -43,7 +43,7 @@ export function requestorsCommand(): Command {
       'after',
       `
 Examples:
-  echo "$PW" | resync-glb requestors --lab ./lab --user 'LABDOM\\admin' --password-stdin
+  resync-glb requestors --lab ./lab --user 'LABDOM\\admin' --password-stdin < password.txt
   echo "$PW" | resync-glb requestors --computer-name EXCH01 --user 'CORP\\exadmin' --password-stdin --group-by-configuration --json
   resync-glb requestors --export-file connections.csv -n "Sales Postoffice"
   echo "$PW" | resync-glb requestors --computer-name EXCH01 --user 'CORP\\exadmin' --password-stdin --map displayName=adminDisplayName`,
