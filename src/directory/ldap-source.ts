@@ -159,9 +159,13 @@ function entryToRequestor(e: Entry, map: AttributeMap): DirectoryRequestor {
 function unreachable(url: string, e: unknown): ResyncError {
   const err = e as NodeJS.ErrnoException;
   const why = err?.code ? `${err.code}${err.message && !err.message.includes(err.code) ? ` (${err.message})` : ''}` : (err?.message ?? String(e));
+  const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|HOSTNAME/i.test(`${err?.code ?? ''} ${err?.message ?? ''}`);
+  const hint = tls
+    ? "The server's certificate is not trusted here: add its CA to Node's trust (NODE_EXTRA_CA_CERTS=<pem file> for the engine), or use -Ldaps Never (the password then travels in clear)."
+    : "Check the host name, that the directory service answers LDAP there, and any firewall; or use an 'admin /e' export file instead.";
   return new ResyncError(
     'DirectoryUnreachable',
-    `Cannot reach the Exchange directory at ${url}: ${why}. Check the host name, that the directory service answers LDAP there, and any firewall; or use an 'admin /e' export file instead.`,
+    `Cannot reach the Exchange directory at ${url}: ${why}. ${hint}`,
     { target: url },
   );
 }

@@ -22,6 +22,7 @@ export const labDirectoryStartHandler: CommandHandler = async (params, ctx) => {
     port: optNumber(params, 'port', 1, 65535),
     trustLevels: levels as Record<string, number> | undefined,
     withoutRequestorClass: optBool(params, 'withoutRequestorClass'),
+    ldaps: optBool(params, 'ldaps'),
   });
   ctx.reporter.verbose(`The lab directory answers on ${info.url}.`);
   ctx.emitResult('ResyncGlb.LabDirectory', {
@@ -34,6 +35,8 @@ export const labDirectoryStartHandler: CommandHandler = async (params, ctx) => {
     ReaderAccount: info.readerAccount,
     ConfigurationDn: info.configurationDn,
     RequestorClass: info.requestorClass,
+    LdapsUrl: info.ldapsUrl ?? null,
+    CertificateFile: info.certificateFile ?? null,
   });
 };
 

@@ -39,6 +39,9 @@ export interface LabDirectoryInfo {
   readerAccount: string;
   /** False for a directory started without the Remote-DXA class (tests the schema error). */
   requestorClass: boolean;
+  /** ldaps://127.0.0.1:<port> and its self-signed certificate (PEM), when started with ldaps. */
+  ldapsUrl?: string;
+  certificateFile?: string;
 }
 
 export interface LabDirectoryOptions {
@@ -48,6 +51,8 @@ export interface LabDirectoryOptions {
   trustLevels?: Record<string, number>;
   /** Leave the Remote-DXA class (and the requestor objects) out of the schema. */
   withoutRequestorClass?: boolean;
+  /** Also listen for LDAPS, with a self-signed certificate for 127.0.0.1 made by openssl. */
+  ldaps?: boolean;
   timeoutMs?: number;
 }
 
@@ -66,6 +71,8 @@ function files(lab: string) {
     pid: join(d, 'slapd.pid'),
     args: join(d, 'slapd.args'),
     info: join(d, 'directory.json'),
+    cert: join(d, 'tls-cert.pem'),
+    key: join(d, 'tls-key.pem'),
   };
 }
 
@@ -144,7 +151,7 @@ export function labDns(cfg: Pick<LabConfig, 'computerName'>) {
   return { org, site, configuration, connections, dss, recipients: `cn=Recipients,${site}`, domain: `cn=${LAB_DOMAIN}` };
 }
 
-function slapdConf(f: ReturnType<typeof files>, dns: ReturnType<typeof labDns>): string {
+function slapdConf(f: ReturnType<typeof files>, dns: ReturnType<typeof labDns>, tls: boolean): string {
   return [
     '# The lab directory (ResyncGlb). Written by resync-glb lab directory start; not the system slapd.',
     `include ${q(coreSchema())}`,
@@ -152,6 +159,7 @@ function slapdConf(f: ReturnType<typeof files>, dns: ReturnType<typeof labDns>):
     `pidfile ${q(f.pid)}`,
     `argsfile ${q(f.args)}`,
     ...moduleLines(),
+    ...(tls ? [`TLSCertificateFile ${q(f.cert)}`, `TLSCertificateKeyFile ${q(f.key)}`] : []),
     'access to dn.base="" by * read',
     'access to dn.base="cn=Subschema" by * read',
     '',
@@ -329,15 +337,22 @@ export async function startLabDirectory(lab: string, opts: LabDirectoryOptions):
   await mkdir(f.accounts, { recursive: true, mode: 0o700 });
   await mkdir(f.org, { recursive: true, mode: 0o700 });
   await writeFile(f.schema, labSchema(!opts.withoutRequestorClass));
-  await writeFile(f.conf, slapdConf(f, dns));
+  if (opts.ldaps) {
+    const openssl = ['/usr/bin/openssl', '/usr/local/bin/openssl'].find((p) => existsSync(p));
+    if (!openssl) throw new ResyncError('DirectoryNotInstalled', 'The lab directory needs openssl to make its LDAPS certificate (apt-get install openssl).', { target: 'openssl' });
+    await run(openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f.key, '-out', f.cert, '-days', '30', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], '', timeoutMs);
+  }
+  await writeFile(f.conf, slapdConf(f, dns, Boolean(opts.ldaps)));
   await run(slapadd, ['-q', '-f', f.conf, '-b', dns.domain], accountsLdif(opts.password), timeoutMs);
   await run(slapadd, ['-q', '-f', f.conf, '-b', dns.org], orgLdif(cfg, opts), timeoutMs);
   const port = opts.port ?? (await freePort());
   const url = `ldap://127.0.0.1:${port}`;
+  const sport = opts.ldaps ? await freePort() : null;
+  const ldapsUrl = sport ? `ldaps://127.0.0.1:${sport}` : undefined;
   // slapd detaches by itself and writes its pid file; the lab remembers nothing else about it.
-  await run(slapd, ['-f', f.conf, '-h', `${url}/`, '-n', 'resyncglb-lab-slapd'], '', timeoutMs);
+  await run(slapd, ['-f', f.conf, '-h', [`${url}/`, ...(ldapsUrl ? [`${ldapsUrl}/`] : [])].join(' '), '-n', 'resyncglb-lab-slapd'], '', timeoutMs);
   const until = Date.now() + timeoutMs;
-  while (!(await accepts(port))) {
+  while (!(await accepts(port)) || (sport !== null && !(await accepts(sport)))) {
     if (Date.now() > until) {
       await stopLabDirectory(root);
       throw new ResyncError('OperationFailed', `The lab slapd did not accept connections on ${url} within ${timeoutMs} ms.`, { target: url });
@@ -353,6 +368,7 @@ export async function startLabDirectory(lab: string, opts: LabDirectoryOptions):
     adminAccount: `${LAB_DOMAIN}\\${LAB_ADMIN}`,
     readerAccount: `${LAB_DOMAIN}\\${LAB_READER}`,
     requestorClass: !opts.withoutRequestorClass,
+    ...(ldapsUrl ? { ldapsUrl, certificateFile: f.cert } : {}),
   };
   await writeFile(f.info, `${JSON.stringify(info, null, 2)}\n`);
   return info;

@@ -6,8 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { cli, cleanupLabs, labSnapshot, labValue, newLab, rpc } from './helpers';
+import { BUNDLE, cli, cleanupLabs, labSnapshot, labValue, newLab, rpc } from './helpers';
 import { findSlapdTool } from '../../src/lab/directory-server';
 
 const slapd = findSlapdTool('slapd') && findSlapdTool('slapadd');
@@ -192,5 +194,49 @@ describe.skipIf(!slapd)(`the lab directory and the requestors command (${slapd ?
     const n = cli(['new', '--lab', other, '--validate-with-directory', '--user', ADMIN, '--password-stdin', '-r', 'PO1', '--json'], `${PW}\n`);
     expect(n.json.error.id).toBe('DirectoryUnreachable');
     expect(labSnapshot(other)).toBe(before);
+  });
+
+  it('LDAPS: a lab slapd with a self-signed certificate is refused until its certificate is trusted, then read', async () => {
+    const other = newLab(['--no-service'], ['PO1']);
+    started.push(other);
+    const r = cli(['lab', 'directory', 'start', other, '--password-stdin', '--ldaps', '--json'], `${PW}\n`);
+    expect(r.code, r.stderr).toBe(0);
+    const url = r.json.LdapsUrl as string;
+    expect(url).toMatch(/^ldaps:\/\/127\.0\.0\.1:\d+$/);
+    const untrusted = cli(['requestors', '--directory-server', url, '--user', ADMIN, '--password-stdin', '--json'], `${PW}\n`);
+    expect(untrusted.json.error.id).toBe('DirectoryUnreachable');
+    expect(untrusted.json.error.message).toMatch(/SELF_SIGNED|certificate/i);
+    // NODE_EXTRA_CA_CERTS names a public certificate file, not a secret.
+    const trusted = await new Promise<{ code: number | null; out: string }>((res) => {
+      const child = spawn(process.execPath, [BUNDLE, 'requestors', '--directory-server', url, '--ldaps', 'Always', '--user', ADMIN, '--password-stdin', '--json'], {
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: r.json.CertificateFile as string },
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('close', (code) => res({ code, out }));
+      child.stdin.end(`${PW}\n`);
+    });
+    expect(trusted.code).toBe(0);
+    expect(JSON.parse(trusted.out)).toMatchObject({ DisplayName: 'PO1', Source: url });
+  });
+
+  it('a server that accepts the connection but never answers times out as DirectoryUnreachable', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((res) => silent.listen(0, '127.0.0.1', () => res()));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const r = await new Promise<{ code: number | null; out: string }>((res) => {
+        const child = spawn(process.execPath, [BUNDLE, 'requestors', '--directory-server', `127.0.0.1:${port}`, '--timeout', '1', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.on('close', (code) => res({ code, out }));
+      });
+      expect(r.code).toBe(3);
+      const err = JSON.parse(r.out).error;
+      expect(err.id).toBe('DirectoryUnreachable');
+      expect(err.message).toMatch(/timed out/i);
+    } finally {
+      silent.close();
+    }
   });
 });

@@ -38,6 +38,7 @@ export function labDirectoryCommand(): Command {
     .option('--password-stdin', "read the accounts' password from the first line of stdin (required)")
     .option('--port <n>', 'loopback port (default: a free one)')
     .option('--trust-level <name=n>', 'give a requestor another trust level, so another export configuration (repeat)', collect, [])
+    .option('--ldaps', 'also serve LDAPS, with a self-signed certificate for 127.0.0.1 (made with openssl; its PEM file is in the result)')
     .option('--without-requestor-class', 'leave the Remote-DXA class out of the schema (to see the schema error)')
     .option('--json', 'print the result (or the error) as one JSON document on stdout')
     .addHelpText('after', `\nExamples:\n  resync-glb lab directory start ./lab --password-stdin < password.txt\n  echo "$PW" | resync-glb lab directory start ./lab --password-stdin --trust-level "Engineering Postoffice=2"`)
@@ -45,7 +46,7 @@ export function labDirectoryCommand(): Command {
       const password = await readPassword(Boolean(o.passwordStdin));
       await runFromCli(
         (params, ctx) => labDirectoryStartHandler(params, { ...ctx, secret: { userName: '', password } }),
-        { path: lab, port: o.port, trustLevels: parseTrust(o.trustLevel as string[]), withoutRequestorClass: Boolean(o.withoutRequestorClass) },
+        { path: lab, port: o.port, trustLevels: parseTrust(o.trustLevel as string[]), withoutRequestorClass: Boolean(o.withoutRequestorClass), ldaps: Boolean(o.ldaps) },
         { json: Boolean(o.json) },
       );
     });
