@@ -5,7 +5,7 @@
  * Skipped, with the reason, where slapd is not installed (Debian package slapd).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -112,6 +112,24 @@ describe.skipIf(!slapd)(`the lab directory and the requestors command (${slapd ?
     expect(r.json.Requestor).toEqual(['sales po', 'ENG']);
     expect(r.stderr).toMatch(/2 different export configurations \(SALES \| ENG\)/);
     expect(r.stderr).toMatch(/Directory preflight: 2 of 2 name\(s\) found/);
+  });
+
+  it('names a lagging sequence number (GlobalMaxSeqInResync, Q215505) under --what-if, changing nothing', () => {
+    const before = labSnapshot(lab);
+    const r = cli(['new', '--lab', lab, '--validate-with-directory', '--user', ADMIN, '--password-stdin', '-r', 'ENG', '--what-if'], `${PW}\n`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/highest IMPSEQ, REQSEQ, SRVSEQ are below those of other requestors.*GlobalMaxSeqInResync is 1.*Q215505/);
+    expect(labSnapshot(lab)).toBe(before);
+    const top = cli(['new', '--lab', lab, '--validate-with-directory', '--user', ADMIN, '--password-stdin', '-r', 'SALES', '--what-if'], `${PW}\n`);
+    expect(top.stderr).not.toContain('GlobalMaxSeqInResync');
+  });
+
+  it("keeps the accounts' password out of every file of the lab directory (only {SSHA} hashes)", () => {
+    const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+    const files = walk(join(lab, 'directory'));
+    expect(files.length).toBeGreaterThan(3);
+    for (const f of files) expect(readFileSync(f).includes(Buffer.from(PW, 'utf8')), f).toBe(false);
+    expect(files.some((f) => readFileSync(f).includes(Buffer.from('{SSHA}')))).toBe(true);
   });
 
   it('an attribute map overrides the assumed names (display name read from cn)', () => {
