@@ -1,6 +1,6 @@
 /**
  * The offline source: a directory export of the site's Connections container made with the
- * Exchange Administrator program in raw mode, `admin /e <file> /r` (domain.md, "The Exchange
+ * Exchange Administrator program's directory export, `admin /e`, in raw mode (domain.md, "The Exchange
  * directory"; Q160971). docs/DIRECTORY.md defines what is read:
  * - the first line names the columns (raw mode: schema names such as Obj-Class, Common-Name);
  * - columns are separated by commas, or by tabs when the header line has a tab and no comma;
@@ -83,7 +83,7 @@ export function parseExport(text: string, map: AttributeMap, source: string): Di
   if (iDisplay < 0 && iCommon < 0 && iRdn < 0 && iDn < 0) {
     throw new ResyncError(
       'DirectoryExportInvalid',
-      `${source} has none of the columns ${[map.displayName, map.commonName, map.rdn, DN_COLUMN].filter(Boolean).join(', ')} in its first line; export the Connections container with 'admin /e <file> /r' including them (docs/DIRECTORY.md).`,
+      `${source} has none of the columns ${[map.displayName, map.commonName, map.rdn, DN_COLUMN].filter(Boolean).join(', ')} in its first line; export the Connections container with 'admin /e' (raw mode) including them (docs/DIRECTORY.md).`,
       { target: source, columns: header },
     );
   }

@@ -57,7 +57,7 @@ Describe 'Get-ResyncRequestor parameter surface' {
     }
 }
 
-Describe 'Get-ResyncRequestor on the lab directory' -Skip:(-not $script:HasSlapd) {
+Describe "Get-ResyncRequestor on the lab directory$(if (-not $script:HasSlapd) { ' (skipped: slapd is not installed; apt-get install slapd)' })" -Skip:(-not $script:HasSlapd) {
     BeforeAll {
         $hostile = 'Odd (x) *\'
         $lab = New-TestLab -Requestor 'Sales PO|SALESPO|SALES', 'Engineering PO|ENGPO|ENG', "$hostile|ODD*|ODD)(", 'Legal PO|LEGALPO|LEGAL'
@@ -152,7 +152,7 @@ Describe 'Get-ResyncRequestor on the lab directory' -Skip:(-not $script:HasSlapd
     }
 }
 
-Describe 'Get-ResyncRequestor errors from other directories' -Skip:(-not $script:HasSlapd) {
+Describe "Get-ResyncRequestor errors from other directories$(if (-not $script:HasSlapd) { ' (skipped: slapd is not installed; apt-get install slapd)' })" -Skip:(-not $script:HasSlapd) {
     BeforeAll {
         $admin = New-LabCredential 'LABDOM\admin'
     }

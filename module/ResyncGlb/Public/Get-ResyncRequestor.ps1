@@ -18,7 +18,7 @@ function Get-ResyncRequestor {
         schema first; the names assumed for 5.5 are listed in docs/DIRECTORY.md and can be
         overridden with -AttributeMap.
       * Offline (-ExportFile): a raw-mode export of the Connections container made with
-        'admin /e <file> /r' (KB Q160971); docs/DIRECTORY.md lists the columns read.
+        the directory export 'admin /e' in raw mode (KB Q160971); docs/DIRECTORY.md lists the columns read.
 
     -GroupByConfiguration returns one object per group of requestors with identical export settings,
     whose Requestor property (the RDNs) New-ResyncGlb binds by property name: one Resync.glb run per
@@ -86,7 +86,7 @@ function Get-ResyncRequestor {
         ForEach-Object { [pscustomobject]@{ Requestor = $_.Group.Requestor } } |
         New-ResyncGlb -ComputerName EXCH01 -Force
 
-    The same grouping done by hand from an offline export made with 'admin /e connections.csv /r'.
+    The same grouping done by hand from an offline export made with 'admin /e' in raw mode.
 
     .EXAMPLE
     Get-ResyncRequestor -LabPath .\lab -Credential LABDOM\admin -Name 'Sales PO' | Format-List *
