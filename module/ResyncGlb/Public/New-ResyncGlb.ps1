@@ -90,6 +90,10 @@ function New-ResyncGlb {
     Overrides the LDAP names assumed for Exchange 5.5 for the check (see Get-ResyncRequestor
     -AttributeMap and docs/DIRECTORY.md).
 
+    .PARAMETER DirectoryLdaps
+    LDAPS for the directory check: Auto (default) uses it where port 636 answers, Always requires
+    it, Never uses plain LDAP.
+
     .PARAMETER Force
     Do not ask for confirmation, and take over a ResyncConnectionRDNs value left by an earlier
     attempt (it is backed up, and restored if this run fails).
@@ -194,6 +198,9 @@ function New-ResyncGlb {
 
         [hashtable] $DirectoryAttributeMap,
 
+        [ValidateSet('Auto', 'Always', 'Never')]
+        [string] $DirectoryLdaps = 'Auto',
+
         [switch] $Force
     )
 
@@ -235,6 +242,7 @@ function New-ResyncGlb {
             if ($DirectoryServer) { $parameters.directoryServer = $DirectoryServer }
             if ($DirectoryExportFile) { $parameters.directoryExportFile = Resolve-ResyncPath -Cmdlet $PSCmdlet -Path $DirectoryExportFile }
             if ($DirectoryAttributeMap) { $parameters.directoryAttributeMap = $DirectoryAttributeMap }
+            $parameters.directoryLdaps = $DirectoryLdaps
 
             $target = $group.LabPath
             if (-not $target) { $target = $group.ComputerName }
