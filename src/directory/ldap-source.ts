@@ -310,7 +310,9 @@ export async function listFromLdap(o: LdapSourceOptions): Promise<DirectoryListi
         if (conf && conf.searchEntries.length) sawConfiguration = true;
       }
     }
-    if (!found.length && !sawConfiguration && !(o.names && o.names.length)) {
+    // Nothing found and no Configuration container in sight: the account cannot see it (on a DSS
+    // the requestors live there), rather than a DSS without requestors.
+    if (!found.length && !sawConfiguration) {
       throw new ResyncError(
         'DirectoryAccessDenied',
         `${bindDn ? `The account ${JSON.stringify(bindDn)}` : 'An anonymous bind'} sees no Configuration container at ${url}: it lacks the rights to read the requestor objects. Anonymous and unprivileged binds see only mail recipients (Q156063 section 2.7.5); use an account with read rights on the site's Configuration container.`,

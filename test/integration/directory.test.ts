@@ -159,6 +159,8 @@ describe.skipIf(!slapd)(`the lab directory and the requestors command (${slapd ?
     expect(r.json.error.message).toContain('cn=reader,cn=LABDOM');
     const anon = cli(['requestors', '--lab', lab, '--json']);
     expect(anon.json.error.id).toBe('DirectoryAccessDenied');
+    // A name filter that matches nothing must not hide the missing rights.
+    expect(requestors(lab, ['-n', 'Sales PO'], 'LABDOM\\reader').json.error.id).toBe('DirectoryAccessDenied');
   });
 
   it('an account name that is neither DOMAIN\\account nor a DN is a Usage error', () => {
