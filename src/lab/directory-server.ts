@@ -19,6 +19,9 @@ import { delimiter, join, resolve } from 'node:path';
 import { ResyncError } from '../core/errors';
 import { escapeDnValue } from '../directory/filter';
 import { readLabConfig } from './layout';
+import { labDirectoryFiles, labSlapdPid, stopLabDirectory } from './directory-process';
+
+export { labSlapdPid, stopLabDirectory };
 import type { LabConfig } from './types';
 
 export const LAB_ORGANIZATION = 'ResyncLab';
@@ -56,25 +59,7 @@ export interface LabDirectoryOptions {
   timeoutMs?: number;
 }
 
-function dirOf(lab: string): string {
-  return join(resolve(lab), 'directory');
-}
-
-function files(lab: string) {
-  const d = dirOf(lab);
-  return {
-    dir: d,
-    conf: join(d, 'slapd.conf'),
-    schema: join(d, 'lab-dxa.schema'),
-    accounts: join(d, 'accounts'),
-    org: join(d, 'org'),
-    pid: join(d, 'slapd.pid'),
-    args: join(d, 'slapd.args'),
-    info: join(d, 'directory.json'),
-    cert: join(d, 'tls-cert.pem'),
-    key: join(d, 'tls-key.pem'),
-  };
-}
+const files = labDirectoryFiles;
 
 const SEARCH_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/libexec', '/sbin'];
 
@@ -281,42 +266,12 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The pid of this lab's slapd, if it runs (its command line names this lab's slapd.conf). */
-export async function labSlapdPid(lab: string): Promise<number | null> {
-  const f = files(lab);
-  const pid = Number((await readFile(f.pid, 'utf8').catch(() => '')).trim());
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return null;
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => null);
-  if (cmdline !== null && !cmdline.split('\0').includes(f.conf)) return null;
-  return pid;
-}
-
 export async function readLabDirectory(lab: string): Promise<LabDirectoryInfo | null> {
   try {
     return JSON.parse(await readFile(files(lab).info, 'utf8')) as LabDirectoryInfo;
   } catch {
     return null;
   }
-}
-
-export async function stopLabDirectory(lab: string, timeoutMs = 10_000): Promise<boolean> {
-  const pid = await labSlapdPid(lab);
-  if (pid === null) return false;
-  process.kill(pid, 'SIGTERM');
-  const until = Date.now() + timeoutMs;
-  while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
-  while (alive(pid)) await new Promise((r) => setTimeout(r, 20));
-  return true;
 }
 
 /**

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { BUNDLE, cli, cleanupLabs, labSnapshot, labValue, newLab, rpc } from './helpers';
-import { findSlapdTool } from '../../src/lab/directory-server';
+import { findSlapdTool, labSlapdPid } from '../../src/lab/directory-server';
 
 const slapd = findSlapdTool('slapd') && findSlapdTool('slapadd');
 const PW = 'lab-directory pässword 1';
@@ -258,5 +258,17 @@ describe.skipIf(!slapd)(`the lab directory and the requestors command (${slapd ?
     } finally {
       silent.close();
     }
+  });
+
+  it('lab init --force stops the lab slapd and removes its folder, so no stale directory survives a re-init', async () => {
+    const other = newLab(['--no-service'], ['PO1']);
+    started.push(other);
+    dirStart(other);
+    const pid = await labSlapdPid(other);
+    expect(pid).toBeGreaterThan(0);
+    const r = cli(['lab', 'init', other, '--force', '--no-service', '-r', 'PO9', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(() => process.kill(pid!, 0)).toThrow();
+    expect(existsSync(join(other, 'directory'))).toBe(false);
   });
 });
