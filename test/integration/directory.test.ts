@@ -114,6 +114,17 @@ describe.skipIf(!slapd)(`the lab directory and the requestors command (${slapd ?
     expect(r.stderr).toMatch(/Directory preflight: 2 of 2 name\(s\) found/);
   });
 
+  it('for a Windows DSS the check runs before the DSS is reached: an unknown name fails without any PowerShell or host', () => {
+    const info = JSON.parse(readFileSync(join(lab, 'directory', 'directory.json'), 'utf8')) as { url: string };
+    const r = cli(
+      ['new', '--computer-name', 'NO-SUCH-DSS.invalid', '--transport', 'Rpc', '--powershell', '/nonexistent/pwsh', '--directory-server', info.url, '--user', ADMIN, '--password-stdin', '-r', 'Enginering PO', '--json'],
+      `${PW}\n`,
+    );
+    expect(r.code).toBe(3);
+    expect(r.json.error.id).toBe('RequestorNotFound');
+    expect(r.json.error.details.problems[0].suggestions).toEqual(['Engineering PO']);
+  });
+
   it('names a lagging sequence number (GlobalMaxSeqInResync, Q215505) under --what-if, changing nothing', () => {
     const before = labSnapshot(lab);
     const r = cli(['new', '--lab', lab, '--validate-with-directory', '--user', ADMIN, '--password-stdin', '-r', 'ENG', '--what-if'], `${PW}\n`);
