@@ -254,8 +254,7 @@ function classifyResultError(e: unknown, url: string, bindDn: string | null, pha
 
 export async function listFromLdap(o: LdapSourceOptions): Promise<DirectoryListing> {
   const url = await chooseUrl(o.server, o.ldaps, o.timeoutMs, o.reporter);
-  const warnings: string[] = [];
-  const reporter: Reporter = { ...o.reporter, warning: (m: string) => (warnings.push(m), o.reporter.warning(m)) } as Reporter;
+  const reporter = o.reporter;
   let bindDn: string | null = null;
   if (o.secret) {
     bindDn = bindDnFor(o.secret.userName);
@@ -319,7 +318,7 @@ export async function listFromLdap(o: LdapSourceOptions): Promise<DirectoryListi
         { target: bindDn ?? url },
       );
     }
-    return { source: url, requestors: found, warnings };
+    return { source: url, requestors: found, warnings: [] };
   } catch (e) {
     if (e instanceof ResyncError) throw e;
     const classified = classifyResultError(e, url, bindDn, phase);

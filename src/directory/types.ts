@@ -25,5 +25,6 @@ export interface DirectoryListing {
   /** Where the objects came from: `ldap://host:port` / `ldaps://...`, or the export file's path. */
   source: string;
   requestors: DirectoryRequestor[];
+  /** Warnings the reader did not report itself (the export file's); LDAP reports through the reporter. */
   warnings: string[];
 }

@@ -147,6 +147,10 @@ describe.skipIf(!slapd)(`the lab directory and the requestors command (${slapd ?
     const r = requestors(lab, ['--map', 'displayName=cn']);
     expect(r.code).toBe(0);
     expect(asList(r.json).map((x: any) => x.DisplayName)).toEqual(['SALESPO', 'ENGPO', 'ODD*', 'STAR']); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const optional = requestors(lab, ['--map', 'reqSeq=Nope-Seq']);
+    expect(optional.code).toBe(0);
+    expect(optional.stderr).toMatch(/WARNING: The directory's schema has no attribute Nope-Seq/);
+    expect(asList(optional.json).map((x: any) => x.ReqSeq)).toEqual([null, null, null, null]); // eslint-disable-line @typescript-eslint/no-explicit-any
     const bad = requestors(lab, ['--map', 'objectClass=Dirsync-Requestor']);
     expect(bad.code).toBe(3);
     expect(bad.json.error.id).toBe('DirectorySchemaMismatch');
