@@ -13,6 +13,7 @@
     FunctionsToExport    = @(
         'Copy-ResyncToRequestor'
         'Get-ResyncGlb'
+        'Get-ResyncRequestor'
         'New-ResyncGlb'
         'New-ResyncLab'
         'Test-ResyncGlb'

@@ -21,4 +21,4 @@ Register-ArgumentCompleter -CommandName 'New-ResyncGlb' -ParameterName 'Requesto
     Get-ResyncRequestorCompletion -WordToComplete $wordToComplete -FakeBoundParameters $fakeBoundParameters
 }
 
-Export-ModuleMember -Function @('Copy-ResyncToRequestor', 'Get-ResyncGlb', 'New-ResyncGlb', 'New-ResyncLab', 'Test-ResyncGlb')
+Export-ModuleMember -Function @('Copy-ResyncToRequestor', 'Get-ResyncGlb', 'Get-ResyncRequestor', 'New-ResyncGlb', 'New-ResyncLab', 'Test-ResyncGlb')

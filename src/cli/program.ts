@@ -6,6 +6,7 @@ import { inspectCommand } from './commands/inspect';
 import { labCommand } from './commands/lab';
 import { rpcCommand } from './commands/rpc';
 import { recoverCommand } from './commands/recover';
+import { requestorsCommand } from './commands/requestors';
 import { EXIT_CODE_HELP } from './exit-codes';
 
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ ${EXIT_CODE_HELP}`,
   program.addCommand(inspectCommand());
   program.addCommand(labCommand());
   program.addCommand(recoverCommand());
+  program.addCommand(requestorsCommand());
   program.addCommand(rpcCommand(), { hidden: true });
   return program;
 }

@@ -6,6 +6,8 @@ import { openLabOperations } from '../operations/lab-adapter';
 import { optBool } from '../protocol/params';
 import { copyHandler } from './copy';
 import { inspectHandler } from './inspect';
+import { requestorsHandler } from './requestors';
+import { labDirectoryStartHandler, labDirectoryStopHandler } from './lab-directory';
 
 /** lab-init for New-ResyncLab: creates the lab and, with `start`, starts its DXA like a running DSS. */
 const labInitAndStart: CommandHandler = async (params, ctx) => {
@@ -32,4 +34,7 @@ export const HANDLERS: Readonly<Record<string, CommandHandler>> = {
   'lab-init': labInitAndStart,
   'lab-requestors': labRequestorsHandler,
   'lab-import': labImportHandler,
+  requestors: requestorsHandler,
+  'lab-directory-start': labDirectoryStartHandler,
+  'lab-directory-stop': labDirectoryStopHandler,
 };

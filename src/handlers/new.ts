@@ -16,6 +16,7 @@ import { runNewResync } from '../core/procedure';
 import { newRunState, type RunState } from '../core/run-state';
 import { ResyncError, toResyncError } from '../shared/errors';
 import { CONTRACT } from '../shared/contract';
+import { directoryPreflight } from './requestors';
 
 export function readTarget(params: Record<string, unknown>): TargetParams {
   const labPath = optString(params, 'labPath');
@@ -87,6 +88,8 @@ export const newHandler: CommandHandler = async (params, ctx) => {
   }
   const runId = randomUUID();
 
+  // Before the DSS is even opened: unknown names fail here, with near matches, changing nothing.
+  await directoryPreflight(params, ctx);
   const ops = await openOperations(target, ctx.secret);
   const audit = new AuditLog(logPath ? resolve(logPath) : defaultAuditLog(target.labPath), { runId, computerName: ops.computerName });
   let lock: RunLock | null = null;

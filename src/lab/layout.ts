@@ -18,6 +18,7 @@ import { generateRecipients, prng, writeRecipients } from './recipients';
 import { DEFAULT_CONTAINERS, DEFAULT_TIMING, type LabConfig, type LabFaults, type LabRequestor, type LabTiming, type RequestorSpec } from './types';
 import { withFileLock } from './file-lock';
 import { killLab } from './control';
+import { stopLabDirectory } from './directory-process';
 
 export interface InitLabOptions {
   requestors?: string[] | RequestorSpec[];
@@ -55,7 +56,7 @@ export const SERVICE_DISPLAY_NAME_VALUE = 'DisplayName';
 export const SERVICE_DEPENDS_VALUE = 'DependOnService';
 
 /** Files and folders a lab owns (removed by a forced re-init; anything else is left alone). */
-const LAB_ENTRIES = ['lab.json', 'registry.json', 'registry.json.lock', 'service.json', 'service.json.lock', 'service.control', 'dxa.log', 'dxa-state.json', 'recipients.tsv', 'exchsrvr', 'postoffices'];
+const LAB_ENTRIES = ['lab.json', 'registry.json', 'registry.json.lock', 'service.json', 'service.json.lock', 'service.control', 'dxa.log', 'dxa-state.json', 'recipients.tsv', 'exchsrvr', 'postoffices', 'directory'];
 
 export async function isLab(dir: string): Promise<boolean> {
   try {
@@ -189,6 +190,7 @@ export async function initLab(dir: string, opts: InitLabOptions = {}): Promise<L
       throw new ResyncError('InvalidPath', `${root} is already a lab DSS; use --force (Force) to re-create it.`, { target: root });
     }
     await killLab(root);
+    await stopLabDirectory(root);
     for (const e of LAB_ENTRIES) await rm(join(root, e), { recursive: true, force: true });
   }
 

@@ -39,6 +39,14 @@ export const ERRORS = {
   SourceNotFound: { category: 'ObjectNotFound', exitCode: 1 },
   // the lab postoffice's IMPORT refused a RESYNC.GLB
   ImportFailed: { category: 'InvalidData', exitCode: 1 },
+  // the Exchange directory (Get-ResyncRequestor, and New-ResyncGlb's directory preflight)
+  RequestorNotFound: { category: 'ObjectNotFound', exitCode: 3 },
+  DirectoryUnreachable: { category: 'ConnectionError', exitCode: 3 },
+  DirectoryBindRefused: { category: 'PermissionDenied', exitCode: 3 },
+  DirectoryAccessDenied: { category: 'PermissionDenied', exitCode: 3 },
+  DirectorySchemaMismatch: { category: 'MetadataError', exitCode: 3 },
+  DirectoryExportInvalid: { category: 'InvalidData', exitCode: 2 },
+  DirectoryNotInstalled: { category: 'NotInstalled', exitCode: 3 },
   // needs a human
   RollbackIncomplete: { category: 'InvalidResult', exitCode: 5 },
   /** The file is good and kept; only the restart after generation (Q156063) failed. */

@@ -79,8 +79,9 @@ function New-ResyncGlb {
     remote service control and the admin share, for hosts without PowerShell), or Auto.
 
     .PARAMETER Credential
-    Account for the DSS. Passed to the engine over its standard input only; never on a command
-    line, in the environment, in logs or in verbose output.
+    Account for the DSS, and for the directory check (bound as cn=<account>,cn=<NT domain>). Passed
+    to the engine over its standard input only; never on a command line, in the environment, in
+    logs or in verbose output.
 
     .PARAMETER DxadataPath
     The Dxadata folder, overriding DXADataPath and the Exchange setup key.
@@ -104,6 +105,28 @@ function New-ResyncGlb {
 
     .PARAMETER LogPath
     Audit log (JSON lines). Default: audit.jsonl in the lab, or %LOCALAPPDATA%\ResyncGlb\audit.jsonl.
+
+    .PARAMETER ValidateWithDirectory
+    Before anything changes, check every name against the Remote Dirsync Requestors in the DSS's own
+    directory over LDAP (the lab's directory with -LabPath). An unknown name fails the preflight with
+    ResyncGlb.RequestorNotFound, naming the closest matches; requestors with different export
+    configurations named together get a warning. See Get-ResyncRequestor.
+
+    .PARAMETER DirectoryServer
+    Check names against this directory server (host, host:port or ldap(s):// URL) instead of the
+    DSS itself. Implies -ValidateWithDirectory.
+
+    .PARAMETER DirectoryExportFile
+    Check names against an 'admin /e' raw-mode export of the Connections container (KB Q160971).
+    Implies -ValidateWithDirectory.
+
+    .PARAMETER DirectoryAttributeMap
+    Overrides the LDAP names assumed for Exchange 5.5 for the check (see Get-ResyncRequestor
+    -AttributeMap and docs/DIRECTORY.md).
+
+    .PARAMETER DirectoryLdaps
+    LDAPS for the directory check: Auto (default) uses it where port 636 answers, Always requires
+    it, Never uses plain LDAP.
 
     .PARAMETER Force
     Do not ask for confirmation, take over a ResyncConnectionRDNs value left by an earlier attempt
@@ -140,6 +163,13 @@ function New-ResyncGlb {
 
     Two configuration groups, one after another: two files, two results. GlobalMaxSeqInResync is 1
     while each file is generated and is restored afterwards.
+
+    .EXAMPLE
+    Get-ResyncRequestor -ComputerName EXCH01 -Credential $c -GroupByConfiguration |
+        New-ResyncGlb -Credential $c -ValidateWithDirectory -Force
+
+    Checks the names against EXCH01's directory first, then runs once per group of identically
+    configured requestors.
 
     .INPUTS
     System.String. Requestor names, by value or by property name (Requestor, Name, LabPath,
@@ -187,7 +217,6 @@ function New-ResyncGlb {
         [ValidateSet('Auto', 'Local', 'Remoting', 'Rpc')]
         [string] $Transport = 'Auto',
 
-        [Parameter(ParameterSetName = 'Computer')]
         [System.Management.Automation.PSCredential]
         [System.Management.Automation.Credential()]
         $Credential = [System.Management.Automation.PSCredential]::Empty,
@@ -214,6 +243,17 @@ function New-ResyncGlb {
         [switch] $GlobalMaxSeq,
 
         [switch] $KeepGlobalMaxSeq,
+
+        [switch] $ValidateWithDirectory,
+
+        [string] $DirectoryServer,
+
+        [string] $DirectoryExportFile,
+
+        [hashtable] $DirectoryAttributeMap,
+
+        [ValidateSet('Auto', 'Always', 'Never')]
+        [string] $DirectoryLdaps = 'Auto',
 
         [switch] $Force
     )
@@ -273,6 +313,11 @@ function New-ResyncGlb {
             elseif (-not $dss.LabPath) { $parameters.outputPath = $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath }
             if ($BackupPath) { $parameters.backupPath = Resolve-ResyncPath -Cmdlet $PSCmdlet -Path $BackupPath }
             if ($LogPath) { $parameters.logPath = Resolve-ResyncPath -Cmdlet $PSCmdlet -Path $LogPath }
+            if ($ValidateWithDirectory) { $parameters.validateWithDirectory = $true }
+            if ($DirectoryServer) { $parameters.directoryServer = $DirectoryServer }
+            if ($DirectoryExportFile) { $parameters.directoryExportFile = Resolve-ResyncPath -Cmdlet $PSCmdlet -Path $DirectoryExportFile }
+            if ($DirectoryAttributeMap) { $parameters.directoryAttributeMap = $DirectoryAttributeMap }
+            $parameters.directoryLdaps = $DirectoryLdaps
 
             $target = $dss.LabPath
             if (-not $target) { $target = $dss.ComputerName }

@@ -12,6 +12,7 @@ import {
 import { runDxaService } from '../../lab/dxa-service';
 
 import { collect } from '../options';
+import { labDirectoryCommand } from './lab-directory';
 
 /**
  * `--requestor "Display[|CommonName[|RDN[|settings]]]"`: a plain name is the display name (CN and RDN
@@ -189,6 +190,7 @@ Examples:
       );
     });
 
+  lab.addCommand(labDirectoryCommand());
   lab.addCommand(
     new Command('__dxa')
       .description('(internal) run the lab DXA service process')

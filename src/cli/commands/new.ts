@@ -21,6 +21,8 @@ export function parseGroupArg(arg: string): string[] {
   }
   return v as string[];
 }
+import { parseAttributeMap } from './requestors';
+import { LDAPS_MODES } from '../../directory/ldap-source';
 
 export function newCommand(): Command {
   return new Command('new')
@@ -52,6 +54,11 @@ export function newCommand(): Command {
     .option('--global-max-seq', 'set GlobalMaxSeqInResync to 1 for the run, so the file carries the highest sequence numbers of all requestors (Q215505; DXA 5.5.2524+); backed up and restored afterwards')
     .option('--keep-global-max-seq', 'with --global-max-seq: leave GlobalMaxSeqInResync at 1 after the run (a lasting change)')
     .option('--what-if', 'show every change the run would make, in order, and change nothing')
+    .option('--validate-with-directory', "check every name against the DSS's directory (the lab's own with --lab) before changing anything")
+    .option('--directory-server <host[:port]|url>', 'check names against this directory server (implies --validate-with-directory)')
+    .option('--directory-export-file <file>', "check names against an 'admin /e' raw-mode export (implies --validate-with-directory)")
+    .addOption(new Option('--directory-ldaps <mode>', 'LDAPS for the directory check').choices([...LDAPS_MODES]).default('Auto'))
+    .option('--directory-map <field=name>', 'override an assumed LDAP attribute or export column name (repeat; docs/DIRECTORY.md)', collect, [])
     .option('--log <file>', 'audit log (default: <lab>/audit.jsonl, or the user state folder)')
     .option('--json', 'print the result (or the error) as one JSON document on stdout')
     .option('-v, --verbose', 'narrate each step on stderr')
@@ -64,6 +71,7 @@ Examples:
   resync-glb new --lab ./lab -r PO1 --what-if
   resync-glb new --lab ./lab --group '["Sales, North","PO2"]' --group '["PO3"]'
   resync-glb new --lab ./lab -r PO1 --global-max-seq
+  echo "$PW" | resync-glb new --lab ./lab --validate-with-directory --user 'LABDOM\\admin' --password-stdin -r "Sales PO"
   resync-glb new --computer-name EXCH01 --transport Rpc -r "Sales Postoffice" --json
   echo "$PW" | resync-glb new --computer-name EXCH01 --user CORP\\admin --password-stdin -r SALES`,
     )
@@ -96,6 +104,11 @@ Examples:
           force: Boolean(o.force),
           whatIf: Boolean(o.whatIf),
           logPath: o.log,
+          validateWithDirectory: Boolean(o.validateWithDirectory),
+          directoryServer: o.directoryServer,
+          directoryExportFile: o.directoryExportFile,
+          directoryLdaps: o.directoryLdaps,
+          directoryAttributeMap: parseAttributeMap(o.directoryMap as string[]),
         },
         { json: Boolean(o.json), verbose: Boolean(o.verbose) },
       );
