@@ -61,7 +61,7 @@ describe('copy: delivery to MS Mail postoffice GLB folders', () => {
     const handler = createCopyHandler({ now: () => FIXED });
     const first = await runHandler(handler, { path: source, destination: [glbs[0]] });
     expect(first.error).toBeNull();
-    const backup = join(glbs[0]!, 'RESYNC.20261124T103005Z.GLB');
+    const backup = join(glbs[0]!, 'RESYNC.20261124T103005000Z.GLB');
     expect(first.results[0]!.BackupPath).toBe(backup);
     expect(readFileSync(backup, 'utf8')).toBe('the old one');
     expect(readFileSync(join(glbs[0]!, 'RESYNC.GLB')).equals(data)).toBe(true);
@@ -69,11 +69,11 @@ describe('copy: delivery to MS Mail postoffice GLB folders', () => {
 
     // Same second again: the earlier backup is not overwritten; the new one gets -2.
     const again = await runHandler(handler, { path: source, destination: [glbs[0]] });
-    expect(again.results[0]!.BackupPath).toBe(join(glbs[0]!, 'RESYNC.20261124T103005Z-2.GLB'));
+    expect(again.results[0]!.BackupPath).toBe(join(glbs[0]!, 'RESYNC.20261124T103005000Z-2.GLB'));
     expect(readFileSync(backup, 'utf8')).toBe('the old one');
 
     const forced = await runHandler(handler, { path: source, destination: [glbs[1]], force: true });
-    expect(forced.results[0]!.BackupPath).toBe(join(glbs[1]!, 'RESYNC.20261124T103005Z.GLB'));
+    expect(forced.results[0]!.BackupPath).toBe(join(glbs[1]!, 'RESYNC.20261124T103005000Z.GLB'));
     expect(readFileSync(forced.results[0]!.BackupPath!, 'utf8')).toBe('the other old one');
     expect(forced.reporter.messages('warning')).toEqual([]);
     expect(forced.reporter.messages('verbose').join('\n')).toContain('was kept as');

@@ -168,7 +168,7 @@ describe('copy to an Exchange requestor', () => {
     const { lab, dxadata, source, handler } = setup();
     writeFileSync(join(dxadata, 'Resync.glb'), 'left from before');
     const { results } = await runHandler(handler, { path: source, requestorType: 'Exchange', restartService: true, labPath: lab, force: true });
-    expect(results[0]!.BackupPath).toBe(join(dxadata, 'Resync.20260102T030405Z.glb'));
+    expect(results[0]!.BackupPath).toBe(join(dxadata, 'Resync.20260102T030405000Z.glb'));
     expect(readFileSync(results[0]!.BackupPath!, 'utf8')).toBe('left from before');
   });
 
