@@ -22,7 +22,7 @@ import { ResyncError } from '../shared/errors';
 import type { Reporter } from '../shared/reporter';
 import type { Secret } from '../operations/secret';
 import type { AttributeMap } from './mapping';
-import { bindDnFor, equalityFilter, firstRdnValue } from './filter';
+import { bindDnFor, equalityFilter, firstRdnValue } from '../shared/ldap-names';
 import { SchemaNames } from './schema';
 import type { DirectoryListing, DirectoryRequestor } from './types';
 

@@ -17,7 +17,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect as netConnect } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { ResyncError } from '../shared/errors';
-import { escapeDnValue } from '../directory/filter';
+import { escapeDnValue } from '../shared/ldap-names';
 import { readLabConfig } from './layout';
 import { labDirectoryFiles, labSlapdPid, stopLabDirectory } from './directory-process';
 

@@ -1,6 +1,6 @@
 /** The directory's pure parts: escaping, DN parsing, schema names, near matches, groups, export files. */
 import { describe, expect, it } from 'vitest';
-import { bindDnFor, equalityFilter, escapeDnValue, escapeFilterValue, firstRdnValue } from '../../src/directory/filter';
+import { bindDnFor, equalityFilter, escapeDnValue, escapeFilterValue, firstRdnValue } from '../../src/shared/ldap-names';
 import { definitionNames, SchemaNames } from '../../src/directory/schema';
 import { checkNames, editDistance, nearMatches } from '../../src/directory/match';
 import { configurationKey, groupByConfiguration } from '../../src/directory/group';

@@ -1,6 +1,6 @@
 /**
  * The folders of src/ are layers (docs/ARCHITECTURE.md): every import between two folders points down the
- * flow cli -> handlers -> protocol -> copy -> core -> operations -> directory -> lab -> shared, so no folder imports one
+ * flow cli -> handlers -> protocol -> copy -> core -> directory -> operations -> lab -> shared, so no folder imports one
  * above it and no two folders import each other.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(__dirname, '..', '..', 'src');
 /** Top first. Folders on one line would be one level and must not import each other either. */
-const LAYERS: string[][] = [['cli'], ['handlers'], ['protocol'], ['copy'], ['core'], ['operations'], ['directory'], ['lab'], ['shared']];
+const LAYERS: string[][] = [['cli'], ['handlers'], ['protocol'], ['copy'], ['core'], ['directory'], ['operations'], ['lab'], ['shared']];
 const level = new Map(LAYERS.flatMap((names, i) => names.map((n) => [n, i] as const)));
 
 function sources(dir: string): string[] {
