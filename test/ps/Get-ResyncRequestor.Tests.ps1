@@ -97,7 +97,7 @@ Describe "Get-ResyncRequestor on the lab directory$(if (-not $script:HasSlapd) {
 
     It 'each group object feeds New-ResyncGlb by property name: one run per configuration' {
         $runs = Get-ResyncRequestor -LabPath $lab -Credential $admin -GroupByConfiguration |
-            ForEach-Object { $_ | New-ResyncGlb -Credential $admin -ValidateWithDirectory -Force }
+            New-ResyncGlb -Credential $admin -ValidateWithDirectory -Force
         @($runs).Count | Should -Be 2
         $runs[0].Requestor | Should -Be @('SALES', 'ODD)(', 'LEGAL')
         $runs[1].Requestor | Should -Be @('ENG')
