@@ -4,5 +4,4 @@ declare const __RESYNCGLB_VERSION__: string | undefined;
 export const VERSION: string =
   typeof __RESYNCGLB_VERSION__ === 'string'
     ? __RESYNCGLB_VERSION__
-    : // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require('../../package.json') as { version: string }).version;
+    : (require('../../package.json') as { version: string }).version;

@@ -63,6 +63,8 @@ export interface NewResyncResult {
   Sha256: string;
   LastWriteTimeUtc: string;
   ValueRemoved: boolean;
+  /** Who removed ResyncConnectionRDNs: the DXA itself (Q150976), or ResyncGlb when the DXA left it in place. */
+  ValueRemovedBy: 'DXA' | 'ResyncGlb';
   ServiceStatus: string;
   Duration: number;
   BackupPath: string;
@@ -399,6 +401,7 @@ export async function runNewResync(
       Sha256: taken.sha256,
       LastWriteTimeUtc: outcome.file.lastWriteTimeUtc,
       ValueRemoved: true,
+      ValueRemovedBy: valueRemoved ? 'DXA' : 'ResyncGlb',
       ServiceStatus: serviceStatus,
       Duration: (Date.now() - started) / 1000,
       BackupPath: backupPath,

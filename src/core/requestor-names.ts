@@ -25,7 +25,6 @@ function problemOf(raw: unknown): string | null {
   if (typeof raw !== 'string') return `must be a string, not ${raw === null ? 'null' : typeof raw}`;
   if (raw.includes('\u0000')) return 'contains a NUL character, which would split the REG_MULTI_SZ value';
   if (/[\r\n\u2028\u2029\u0085]/.test(raw)) return 'contains a line break; each requestor must be its own string';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0001-\u001f\u007f]/.test(raw)) return 'contains a control character';
   const trimmed = raw.trim();
   if (trimmed.length === 0) return 'is empty or only white space, which would end the REG_MULTI_SZ list early';
@@ -79,7 +78,7 @@ export function normalizeRequestorNames(input: unknown): NormalizedNames {
   return { names, warnings };
 }
 
-/** Case-insensitive equality of two lists as sets of names (for "the value already matches"). */
+/** Exact equality of two lists of names, in order and with case (for "the value already matches"). */
 export function sameNames(a: readonly string[] | null, b: readonly string[]): boolean {
   if (!a || a.length !== b.length) return false;
   return a.every((x, i) => x === b[i]);

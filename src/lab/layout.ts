@@ -126,7 +126,6 @@ function validateRequestorSpecs(specs: ReadonlyArray<string | RequestorSpec>): v
     for (const n of names) {
       if (n === undefined) continue;
       if (typeof n !== 'string' || n.trim().length === 0) problems.push({ name: String(n), reason: 'is empty' });
-      // eslint-disable-next-line no-control-regex
       else if (/[\u0000-\u001f\u007f]/.test(n)) problems.push({ name: n, reason: 'contains a control character or line break' });
       else if (n.trim().length > CONTRACT.nameRules.maxLength) problems.push({ name: n, reason: `is longer than ${CONTRACT.nameRules.maxLength} characters` });
     }
@@ -169,7 +168,6 @@ export async function initLab(dir: string, opts: InitLabOptions = {}): Promise<L
     throw new ResyncError('Usage', `GlobalMaxSeqInResync is a REG_DWORD; got ${String(opts.globalMaxSeq)}.`, { target: 'globalMaxSeq' });
   }
   for (const c of opts.containers ?? []) {
-    // eslint-disable-next-line no-control-regex
     if (!c.trim() || /[\u0000-\u001f\u007f\t]/.test(c)) throw new ResyncError('Usage', `A container name must be non-empty text without tabs or control characters; got ${JSON.stringify(c)}.`, { target: 'containers' });
   }
 

@@ -57,6 +57,7 @@ describe('runNewResync on a fake DSS', () => {
     expect(data.toString()).toContain('chunk 3 for PO1,PO2'); // all four chunks, not a partial file
     expect(r!.Sha256).toMatch(/^[0-9A-F]{64}$/);
     expect(r!.ValueRemoved).toBe(true);
+    expect(r!.ValueRemovedBy).toBe('DXA');
     expect(r!.ServiceStatus).toBe('Running');
     expect(dss.value).toBeNull();
     expect(dss.files.size).toBe(0); // nothing left in Dxadata
@@ -169,6 +170,8 @@ describe('runNewResync on a fake DSS', () => {
     const { dss, reporter, options } = setup({ leaveValue: true });
     const r = await runNewResync(dss, options, reporter, new AbortController().signal);
     expect(r!.Warnings.join(' ')).toMatch(/likely not recognised/);
+    expect(r!.ValueRemoved).toBe(true);
+    expect(r!.ValueRemovedBy).toBe('ResyncGlb');
     expect(dss.value).toBeNull();
   });
 
