@@ -132,7 +132,9 @@ describe.skipIf(!slapd)(`the lab directory and the requestors command (${slapd ?
     expect(r.stderr).toMatch(/highest IMPSEQ, REQSEQ, SRVSEQ are below those of other requestors.*GlobalMaxSeqInResync is 1.*Q215505/);
     expect(labSnapshot(lab)).toBe(before);
     const top = cli(['new', '--lab', lab, '--validate-with-directory', '--user', ADMIN, '--password-stdin', '-r', 'SALES', '--what-if'], `${PW}\n`);
-    expect(top.stderr).not.toContain('GlobalMaxSeqInResync');
+    // The directory's own check names no lag for the group that holds the highest numbers (the procedure's
+    // general warning that other requestors exist may still name GlobalMaxSeqInResync).
+    expect(top.stderr).not.toMatch(/are below those of other requestors/);
   });
 
   it("keeps the accounts' password out of every file of the lab directory (only {SSHA} hashes)", () => {
