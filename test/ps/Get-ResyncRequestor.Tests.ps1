@@ -9,14 +9,14 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module (Join-Path (Get-TestRoot) 'module/ResyncGlb/ResyncGlb.psd1') -Force
+    Import-Module (Get-TestManifestPath) -Force
     $script:Password = 'lab directory pw'
     function New-LabCredential([string] $User, [string] $Pw = $script:Password) {
         [System.Management.Automation.PSCredential]::new($User, (ConvertTo-SecureString -String $Pw -AsPlainText -Force))
     }
     function Start-LabDirectory([string] $Lab, [string[]] $Extra = @()) {
         # The password goes to the bundle on stdin, as the CLI requires.
-        $out = $script:Password | & node (Join-Path (Get-TestRoot) 'module/ResyncGlb/bin/resync-glb.cjs') lab directory start $Lab --password-stdin --json @Extra 2>&1
+        $out = $script:Password | & node (Get-TestBundlePath) lab directory start $Lab --password-stdin --json @Extra 2>&1
         if ($LASTEXITCODE -ne 0) { throw "lab directory start failed: $out" }
     }
 }

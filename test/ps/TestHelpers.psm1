@@ -4,6 +4,10 @@ $script:Bundle = Join-Path $script:Root 'dist/ResyncGlb/bin/resync-glb.cjs'
 
 function Get-TestRoot { $script:Root }
 
+# The built module (node build.mjs writes it to dist/ResyncGlb) and its bundle.
+function Get-TestManifestPath { Join-Path $script:Root 'dist/ResyncGlb/ResyncGlb.psd1' }
+function Get-TestBundlePath { $script:Bundle }
+
 function Get-TestPwshPath {
     <#
     The pwsh to start again (a fresh process, an SSH subsystem): the one the runner was given, else the apphost
