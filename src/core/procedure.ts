@@ -19,6 +19,7 @@ import { rollback, changedAnything } from './rollback';
 import { settleBeforeStop } from './settle';
 import { DEFAULT_WAIT, waitForCompleteFile } from './wait-for-file';
 import { abortReason } from './wake';
+import { foreignFileMover, guardWhile } from './foreign';
 
 export interface NewResyncOptions {
   requestors: unknown;
@@ -224,18 +225,28 @@ export async function runNewResync(
     reporter.verbose(`Wrote ${VALUE} = ${JSON.stringify(facts.names)} (${CONTRACT.resyncValue.type}) under ${key}.`);
 
     checkCancel();
+    const moveAside = foreignFileMover(ops, opts.outputPath, stamp, warn, Math.max(opts.serviceTimeoutMs, 30_000));
     if (facts.service.status === 'Running') {
       step(4, `Stopping ${SERVICE}`);
+      // A generation may have begun since preflight (an earlier run's value): never stop during it (Q193395).
+      await settleBeforeStop(ops, facts.filePath, opts.serviceTimeoutMs);
       state.serviceStopped = true;
       await journal();
       await ops.stopService(opts.serviceTimeoutMs);
       reporter.verbose(`Stopped ${SERVICE}.`);
     }
     checkCancel();
+    // Whatever Resync.glb is in Dxadata now is not this run's: out of the way before the start.
+    const stray = await ops.statFile(facts.filePath);
+    if (stray) await moveAside(stray, 'it appeared in Dxadata after the preflight, before the service start');
+    // An earlier generation that finished meanwhile removes the value: this run's must be there.
+    if (!sameNames(await ops.getResyncValue(), facts.names)) await ops.setResyncValue(facts.names);
+    checkCancel();
     step(5, `Starting ${SERVICE}`);
     state.serviceStarted = true;
     await journal();
-    await ops.startService(opts.serviceTimeoutMs);
+    await guardWhile(ops.startService(opts.serviceTimeoutMs, signal), ops, facts.filePath, facts.dxadata.path, moveAside);
+    checkCancel();
     reporter.verbose(`Started ${SERVICE}; waiting for ${CONTRACT.resyncFileName} in ${facts.dxadata.path}.`);
 
     step(6, `Waiting for ${CONTRACT.resyncFileName}`);
@@ -248,22 +259,16 @@ export async function runNewResync(
         timeoutMs: opts.timeoutMs,
         recognitionMs: Math.min(opts.recognitionMs ?? 60_000, opts.timeoutMs),
         progressId: 2,
+        onForeign: async (file) => {
+          await moveAside(file, 'it appeared in Dxadata during the generation and the service did not write it');
+        },
       },
       reporter,
       signal,
     );
     reporter.progress({ id: 2, activity: `Waiting for ${CONTRACT.resyncFileName}`, status: 'Done', percent: 100, completed: true });
 
-    let valueRemoved = outcome.kind === 'complete';
-    if (outcome.kind === 'complete-value-left') {
-      const left = (await ops.getResyncValue()) ?? [];
-      warn.warning(
-        `The DXA wrote ${CONTRACT.resyncFileName} but left ${VALUE} in place; these requestors were likely not recognised: ${left.map((n) => JSON.stringify(n)).join(', ')}. The value was removed.`,
-      );
-      await ops.removeResyncValue();
-      valueRemoved = false;
-    }
-    reporter.verbose(`${CONTRACT.resyncFileName} is complete: ${outcome.file.length} bytes; ${VALUE} ${valueRemoved ? 'was removed by the DXA' : 'was removed by ResyncGlb'}.`);
+    reporter.verbose(`${CONTRACT.resyncFileName} is complete: ${outcome.file.length} bytes; ${VALUE} was removed by the DXA.`);
 
     checkCancel();
     step(7, `Moving ${CONTRACT.resyncFileName} out of Dxadata`);

@@ -38,11 +38,31 @@ interface FileIdentity {
   birthtimeNs: string;
 }
 
-interface DxaState {
-  ownResync?: FileIdentity & { path: string };
+/**
+ * The lab DXA's own completion signal (a real DXA has none): which process is doing what with
+ * ResyncConnectionRDNs. See GenerationStatus in src/operations/operations.ts.
+ */
+export interface DxaGeneration {
+  pid: number;
+  startToken: string | null;
+  state: 'checking' | 'generating' | 'written' | 'done';
+  since: string;
+  path?: string;
+  file?: FileIdentity;
+  length?: number;
 }
 
-function identityOf(st: BigIntStats): FileIdentity {
+export interface DxaState {
+  ownResync?: FileIdentity & { path: string };
+  generation?: DxaGeneration;
+}
+
+/** The FileInfo.id the lab operations give a file with this identity. */
+export function fileIdOf(id: FileIdentity): string {
+  return `${id.dev}:${id.ino}:${id.birthtimeNs}`;
+}
+
+export function identityOf(st: BigIntStats): FileIdentity {
   return { dev: String(st.dev), ino: String(st.ino), birthtimeNs: String(st.birthtimeNs) };
 }
 
@@ -83,6 +103,17 @@ class LabDxa {
         ...(lastError ? { lastError } : {}),
       }),
     );
+  }
+
+  /** Updates the generation record in dxa-state.json, keeping what else is there. */
+  private async recordGeneration(g: Omit<DxaGeneration, 'pid' | 'startToken' | 'since'>): Promise<void> {
+    const cur = (await readJson<DxaState>(this.paths.dxaState).catch(() => null)) ?? {};
+    // Later states keep the file this process wrote (`done` after `written`).
+    const mine = cur.generation && cur.generation.pid === process.pid ? cur.generation : {};
+    await writeJsonAtomic(this.paths.dxaState, {
+      ...cur,
+      generation: { ...mine, pid: process.pid, startToken: this.token, since: new Date().toISOString(), ...g },
+    } satisfies DxaState);
   }
 
   private async config(): Promise<LabConfig> {
@@ -127,11 +158,14 @@ class LabDxa {
       process.exit(1);
     }
     await sleep(Math.max(0, requestedAt + cfg.timing.startMs + (cfg.faults.startDelayMs ?? 0) - Date.now()));
+    // Recorded before Running, so anyone who sees Running also sees that the value may be read now.
+    await this.recordGeneration({ state: 'checking' });
     await this.setStatus('Running');
     this.log('The Microsoft Exchange Directory Synchronization service started (lab).');
     cfg = await this.config();
     await this.importWaitingResync(cfg);
     await this.processResync(cfg);
+    await this.recordGeneration({ state: 'done' });
     if (this.stopRequested) await this.stop();
   }
 
@@ -272,6 +306,8 @@ class LabDxa {
       return;
     }
     this.log(`Generating ${CONTRACT.resyncFileName} for ${match.recognised.map((r) => JSON.stringify(r.displayName)).join(', ')} in ${where.path}.`);
+    await this.recordGeneration({ state: 'generating', path: join(where.path, CONTRACT.resyncFileName) });
+    if (cfg.faults.prepareMs) await sleep(cfg.faults.prepareMs);
     await this.writeResync(cfg, join(where.path, CONTRACT.resyncFileName));
     await this.store.deleteValue(SERVICE_KEY, CONTRACT.resyncValue.name);
     this.log(`Removed ${CONTRACT.resyncValue.name} (Q150976).`);
@@ -289,7 +325,13 @@ class LabDxa {
     this.writing = true;
     const fh = await open(file, 'w');
     // Remember which file is this DXA's own (before any data: a crash must not lose it).
-    await writeJsonAtomic(this.paths.dxaState, { ownResync: { path: file, ...identityOf(await fh.stat({ bigint: true })) } } satisfies DxaState);
+    const identity = identityOf(await fh.stat({ bigint: true }));
+    const cur = (await readJson<DxaState>(this.paths.dxaState).catch(() => null)) ?? {};
+    await writeJsonAtomic(this.paths.dxaState, {
+      ...cur,
+      ownResync: { path: file, ...identity },
+      generation: { pid: process.pid, startToken: this.token, since: new Date().toISOString(), state: 'generating', path: file, file: identity },
+    } satisfies DxaState);
     // With crash-mid-write the process dies once half the file is out, leaving it truncated.
     const crashAt = cfg.faults.crashMidWrite ? Math.max(1, Math.floor(data.length / 2)) : Infinity;
     for (let off = 0; off < data.length; off += chunk) {
@@ -306,6 +348,7 @@ class LabDxa {
     await fh.close();
     this.writing = false;
     this.log(`Wrote ${CONTRACT.resyncFileName}: ${data.length} bytes.`);
+    await this.recordGeneration({ state: 'written', path: file, file: identity, length: data.length });
   }
 }
 

@@ -21,6 +21,23 @@ export interface FileInfo {
   length: number;
   /** ISO 8601, UTC. */
   lastWriteTimeUtc: string;
+  /** Identifies the file itself, not its name (a file replaced under the same name differs), where the platform can tell. */
+  id?: string;
+}
+
+/**
+ * What the service process running now does with ResyncConnectionRDNs, where the DSS can tell
+ * (the lab DXA records it; a real DXA does not): `checking` from before it reads the value until
+ * it decides, `generating` while it writes Resync.glb, `written` once the file is closed,
+ * `done` once it has removed the value, `none` when the running process has not begun (or there
+ * is no running process).
+ */
+export interface GenerationStatus {
+  state: 'none' | 'checking' | 'generating' | 'written' | 'done';
+  /** FileInfo.id of the file it writes or wrote; null before it opened one. */
+  fileId: string | null;
+  /** Bytes written, once `written`. */
+  length: number | null;
 }
 
 export type DxadataSource = 'Explicit' | 'DXADataPath' | 'Setup' | 'ImagePath';
@@ -54,8 +71,11 @@ export interface DssOperations {
   getService(): Promise<ServiceInfo | null>;
   /** Stops the service and waits until it is stopped; throws ResyncError ServiceStopTimeout. */
   stopService(timeoutMs: number): Promise<ServiceInfo>;
-  /** Starts the service and waits until it is running; throws ResyncError ServiceStartFailed. */
-  startService(timeoutMs: number): Promise<ServiceInfo>;
+  /**
+   * Starts the service and waits until it is running; throws ResyncError ServiceStartFailed.
+   * An aborted signal ends the wait early (the start itself may still go on); the caller checks it.
+   */
+  startService(timeoutMs: number, signal?: AbortSignal): Promise<ServiceInfo>;
 
   /** Finds Dxadata as domain.md says (explicit path, else DXADataPath, else Setup\Services, else ImagePath). */
   resolveDxadata(explicitPath?: string): Promise<DxadataLocation>;
@@ -74,6 +94,8 @@ export interface DssOperations {
    * so no copy is left in Dxadata. Returns the length and uppercase hex hash of what arrived.
    */
   takeFile(from: string, localTo: string): Promise<{ length: number; sha256: string }>;
+  /** The DXA's own account of its generation, where the DSS keeps one; absent elsewhere. */
+  generationStatus?(): Promise<GenerationStatus>;
   /** Releases sessions, watchers and child processes. Safe to call twice. */
   dispose(): Promise<void>;
 }
