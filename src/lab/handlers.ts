@@ -13,6 +13,7 @@ import { openLabOperations } from '../operations/lab';
 import { initLab, readLabConfig, setLabFaults } from './layout';
 import { labPaths, postofficeGlb, SERVICE_KEY } from './paths';
 import { labServiceState } from './control';
+import { sleep } from './process-info';
 import { RegistryStore } from './registry-store';
 import { resolveLabDxadata } from './dxadata';
 import { buildLabGlb } from './glb-format';
@@ -120,6 +121,11 @@ function labServiceHandler(action: 'startService' | 'stopService'): CommandHandl
     const ops = await openLabOperations(dir);
     try {
       await ops[action](timeoutMs);
+      if (action === 'startService' && ops.generationStatus) {
+        // Return once the DXA has looked at ResyncConnectionRDNs, so the lab is quiet when idle.
+        const until = Date.now() + timeoutMs;
+        while ((await ops.generationStatus()).state === 'checking' && Date.now() < until) await sleep(10);
+      }
     } finally {
       await ops.dispose();
     }
