@@ -20,6 +20,7 @@ export const ERRORS = {
   HostUnreachable: { category: 'ConnectionError', exitCode: 3 },
   AccessDenied: { category: 'PermissionDenied', exitCode: 3 },
   PowerShellNotFound: { category: 'NotInstalled', exitCode: 3 },
+  JournalRejected: { category: 'SecurityError', exitCode: 3 },
   // the run failed and was rolled back
   ServiceStopTimeout: { category: 'OperationTimeout', exitCode: 1 },
   ServiceStartFailed: { category: 'InvalidResult', exitCode: 1 },
@@ -91,5 +92,11 @@ export function isResyncError(e: unknown): e is ResyncError {
 export function toResyncError(e: unknown, fallback: ErrorId = 'Internal'): ResyncError {
   if (isResyncError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
+  // A full volume is never "a bug": say so, wherever it happened.
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as NodeJS.ErrnoException).code) : undefined;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    const path = (e as NodeJS.ErrnoException).path;
+    return new ResyncError('DiskFull', `The volume ran out of space${path ? ` writing ${path}` : ''} (${code}).`, { target: path, code });
+  }
   return new ResyncError(fallback, message);
 }

@@ -3,14 +3,15 @@
  * runs the procedure with its journal and audit trail, and emits one ResyncGlb.Result.
  */
 import { randomUUID } from 'node:crypto';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CommandContext, CommandHandler } from '../protocol/context';
 import { optBool, optEnum, optNumber, optString, optStringArray } from '../protocol/params';
 import { openOperations, type TargetParams } from '../operations/open';
 import type { DssOperations } from '../operations/operations';
 import { AuditLog, defaultAuditLog } from './audit';
-import { RunLock, isStale, readLock, type LockInfo } from './lock';
+import { RunLock, readLockFrom, staleReason, FileLockStore, UNREADABLE_STALE_MS, type StaleLock } from './lock';
+import { checkJournal } from './journal-check';
 import { runNewResync } from './procedure';
 import { rollback, changedAnything } from './rollback';
 import type { RunState } from './run-state';
@@ -47,24 +48,27 @@ export function defaultOutputFolder(target: TargetParams): string {
 /** Finishes the cleanup of a run that died (its journal is in the stale lock). */
 export async function recoverStale(
   ops: DssOperations,
-  stale: LockInfo,
+  stale: StaleLock,
   ctx: CommandContext,
   audit: AuditLog,
+  lockWhere = 'the run lock',
 ): Promise<{ undone: string[]; manualSteps: string[] }> {
   const state = stale.state;
   if (!state || !changedAnything(state)) {
-    await audit.write({ event: 'recovered', staleRunId: stale.runId, undone: [], note: 'the dead run had changed nothing' });
+    ctx.reporter.warning(`Found the lock of run ${stale.runId} by ${stale.user} (pid ${stale.pid} on ${stale.host}, since ${stale.since}); it is stale because ${stale.staleBecause}. That run had changed nothing; the lock was cleared.`);
+    await audit.write({ event: 'recovered', staleRunId: stale.runId, staleBecause: stale.staleBecause, undone: [], note: 'the dead run had changed nothing' });
     return { undone: [], manualSteps: [] };
   }
+  await checkJournal(ops, state, lockWhere);
   ctx.reporter.warning(
-    `Run ${stale.runId} by ${stale.user} (pid ${stale.pid}, since ${stale.since}) died before finishing; undoing what it changed first.`,
+    `Run ${stale.runId} by ${stale.user} (pid ${stale.pid} on ${stale.host}, since ${stale.since}) did not finish: its lock is stale because ${stale.staleBecause}. Undoing what it changed first.`,
   );
   const rb = await rollback(ops, state, ctx.reporter, {
     serviceTimeoutMs: 120_000,
     settleTimeoutMs: 120_000,
     outputFolder: state.outputFolder,
   });
-  await audit.write({ event: 'recovered', staleRunId: stale.runId, undone: rb.undone, manualSteps: rb.manualSteps });
+  await audit.write({ event: 'recovered', staleRunId: stale.runId, staleBecause: stale.staleBecause, undone: rb.undone, manualSteps: rb.manualSteps });
   if (rb.manualSteps.length) {
     throw new ResyncError(
       'RollbackIncomplete',
@@ -107,9 +111,8 @@ export const newHandler: CommandHandler = async (params, ctx) => {
   let lock: RunLock | null = null;
   try {
     if (!whatIf) {
-      lock = await RunLock.acquire(lockFileFor(target, ops.computerName), ops.computerName, runId, (stale) =>
-        recoverStale(ops, stale, ctx, audit).then(() => undefined),
-      );
+      const where = lockFileFor(target, ops.computerName);
+      lock = await RunLock.acquire(where, ops.computerName, runId, (stale) => recoverStale(ops, stale, ctx, audit, where).then(() => undefined));
     }
     const requested = Array.isArray(requestors) ? requestors.map((r) => (typeof r === 'string' ? r : String(r))) : [];
     if (!whatIf) await audit.write({ event: 'start', command: 'new', requestors: requested, force, target: target.labPath ? 'lab' : 'windows' });
@@ -178,21 +181,30 @@ export const recoverHandler: CommandHandler = async (params, ctx) => {
   });
   try {
     const file = lockFileFor(target, ops.computerName);
-    const held = await readLock(file);
+    const held = await readLockFrom(new FileLockStore(file));
     if (!held) {
-      ctx.reporter.verbose(`No run lock for ${ops.computerName}: nothing to recover.`);
+      ctx.reporter.warning(`No run lock for ${ops.computerName} (${file}): no run died mid-way; nothing to recover.`);
       return;
     }
-    if (!isStale(held)) {
-      ctx.reporter.verbose(`Run ${held.runId} (pid ${held.pid} on ${held.host}) is still alive or on another host; not touched.`);
+    if (held.unreadable && held.ageMs < UNREADABLE_STALE_MS) {
+      ctx.reporter.warning(`The run lock ${file} cannot be read and is only ${Math.round(held.ageMs / 1000)} s old; not touched. Run recover again in a few seconds.`);
       return;
     }
-    // Taking the lock recovers the stale journal (RunLock.acquire) and releases it again.
+    if (!held.unreadable && !staleReason(held.info)) {
+      ctx.reporter.warning(
+        `Run ${held.info.runId} by ${held.info.user} (pid ${held.info.pid} on ${held.info.host}, since ${held.info.since}) holds ${ops.computerName} and is ${held.info.host === hostname() ? 'alive' : 'on another host, where it cannot be checked from here'}; not touched.`,
+      );
+      return;
+    }
+    // Taking the lock recovers the stale journal (RunLock.acquire, holding the DSS) and releases it again.
+    let recovered = false;
     const lock = await RunLock.acquire(file, ops.computerName, randomUUID(), async (stale) => {
-      const rb = await recoverStale(ops, stale, ctx, audit);
+      recovered = true;
+      const rb = await recoverStale(ops, stale, ctx, audit, file);
       for (const u of rb.undone) ctx.reporter.warning(`Recovered: ${u}`);
     });
     await lock.release();
+    if (!recovered) ctx.reporter.warning(`The run lock of ${ops.computerName} was released by its holder meanwhile; nothing to recover.`);
   } finally {
     await ops.dispose();
   }
