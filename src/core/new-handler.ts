@@ -10,7 +10,7 @@ import { optBool, optEnum, optNumber, optString, optStringArray } from '../proto
 import { openOperations, type TargetParams } from '../operations/open';
 import type { DssOperations } from '../operations/operations';
 import { AuditLog, defaultAuditLog } from './audit';
-import { RunLock, readLockFrom, staleReason, FileLockStore, UNREADABLE_STALE_MS, type StaleLock } from './lock';
+import { RunLock, readLockFrom, staleReason, UNREADABLE_STALE_MS, type StaleLock } from './lock';
 import { checkJournal } from './journal-check';
 import { runNewResync } from './procedure';
 import { rollback, changedAnything } from './rollback';
@@ -35,7 +35,7 @@ export function stateFolder(): string {
   return join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'resyncglb');
 }
 
-/** One lock per DSS: inside the lab for a lab, else in this workstation's state folder. */
+/** The lab's run lock file (the lab operations' lockStore() uses the same file). */
 export function lockFileFor(target: TargetParams, computerName: string): string {
   if (target.labPath) return join(target.labPath, '.resyncglb', 'run.lock');
   return join(stateFolder(), 'locks', `${computerName.toUpperCase().replace(/[^A-Z0-9._-]/g, '_')}.lock`);
@@ -111,8 +111,9 @@ export const newHandler: CommandHandler = async (params, ctx) => {
   let lock: RunLock | null = null;
   try {
     if (!whatIf) {
-      const where = lockFileFor(target, ops.computerName);
-      lock = await RunLock.acquire(where, ops.computerName, runId, (stale) => recoverStale(ops, stale, ctx, audit, where).then(() => undefined));
+      // The lock lives on the DSS, so every workstation and every spelling of its name meets it.
+      const store = await ops.lockStore();
+      lock = await RunLock.acquire(store, ops.computerName, runId, (stale) => recoverStale(ops, stale, ctx, audit, store.location).then(() => undefined));
     }
     const requested = Array.isArray(requestors) ? requestors.map((r) => (typeof r === 'string' ? r : String(r))) : [];
     if (!whatIf) await audit.write({ event: 'start', command: 'new', requestors: requested, force, target: target.labPath ? 'lab' : 'windows' });
@@ -180,8 +181,9 @@ export const recoverHandler: CommandHandler = async (params, ctx) => {
     computerName: ops.computerName,
   });
   try {
-    const file = lockFileFor(target, ops.computerName);
-    const held = await readLockFrom(new FileLockStore(file));
+    const store = await ops.lockStore();
+    const file = store.location;
+    const held = await readLockFrom(store);
     if (!held) {
       ctx.reporter.warning(`No run lock for ${ops.computerName} (${file}): no run died mid-way; nothing to recover.`);
       return;
@@ -198,7 +200,7 @@ export const recoverHandler: CommandHandler = async (params, ctx) => {
     }
     // Taking the lock recovers the stale journal (RunLock.acquire, holding the DSS) and releases it again.
     let recovered = false;
-    const lock = await RunLock.acquire(file, ops.computerName, randomUUID(), async (stale) => {
+    const lock = await RunLock.acquire(store, ops.computerName, randomUUID(), async (stale) => {
       recovered = true;
       const rb = await recoverStale(ops, stale, ctx, audit, file);
       for (const u of rb.undone) ctx.reporter.warning(`Recovered: ${u}`);

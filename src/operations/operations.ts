@@ -5,6 +5,7 @@
  * Names of the key, value and service come from dss-contract.json only.
  */
 import type { PlatformPath } from 'node:path';
+import type { LockStore } from '../core/lock';
 
 export type ServiceStatus = 'Running' | 'Stopped' | 'StartPending' | 'StopPending' | 'Paused';
 
@@ -94,6 +95,11 @@ export interface DssOperations {
    * so no copy is left in Dxadata. Returns the length and uppercase hex hash of what arrived.
    */
   takeFile(from: string, localTo: string): Promise<{ length: number; sha256: string }>;
+  /**
+   * Where the run lock of this DSS lives, on the DSS itself (a folder of the DSS reached through the
+   * same transport), so every workstation and every spelling of its name meets the same lock.
+   */
+  lockStore(): Promise<LockStore>;
   /** The DXA's own account of its generation, where the DSS keeps one; absent elsewhere. */
   generationStatus?(): Promise<GenerationStatus>;
   /** Releases sessions, watchers and child processes. Safe to call twice. */

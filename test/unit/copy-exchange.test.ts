@@ -33,6 +33,10 @@ class FakeRequestor implements DssOperations {
   imported: Buffer | null = null;
   busyLeft: number;
   disposed = false;
+
+  async lockStore(): Promise<never> {
+    throw new Error('FakeRequestor has no run lock');
+  }
   private listeners = new Set<() => void>();
   private timers: NodeJS.Timeout[] = [];
   constructor(

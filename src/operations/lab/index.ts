@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, watch, type FSWatcher } from 'node:fs';
 import { link, mkdir, readdir, readlink, readFile, realpath, rm, stat, statfs, unlink, open } from 'node:fs/promises';
-import nodePath, { basename, dirname, resolve, type PlatformPath } from 'node:path';
+import nodePath, { basename, dirname, join, resolve, type PlatformPath } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CONTRACT } from '../contract';
@@ -14,6 +14,7 @@ import { ResyncError } from '../../core/errors';
 import { hashFile } from '../hash-file';
 import type { DssOperations, DxadataLocation, FileInfo, GenerationStatus, ServiceInfo, Unwatch } from '../operations';
 import { readJson } from '../../lab/atomic';
+import { FileLockStore, type LockStore } from '../../core/lock';
 import { fileIdOf, type DxaState } from '../../lab/dxa-service';
 import { readLabConfig, SERVICE_DISPLAY_NAME_VALUE } from '../../lab/layout';
 import { labPaths, SERVICE_KEY } from '../../lab/paths';
@@ -185,6 +186,11 @@ class LabOperations implements DssOperations {
       if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') return null;
       throw e;
     }
+  }
+
+  async lockStore(): Promise<LockStore> {
+    // Inside the lab folder: the lab is the DSS, whatever name or path spelling reached it.
+    return new FileLockStore(join(this.root, '.resyncglb', 'run.lock'));
   }
 
   async generationStatus(): Promise<GenerationStatus> {

@@ -29,6 +29,7 @@ export const SCRIPTS = {
   removeFile: 'Remove-DssFile.ps1',
   moveFile: 'Move-DssFile.ps1',
   snapshot: 'Get-DssSnapshot.ps1',
+  lock: 'Invoke-DssLock.ps1',
 } as const;
 
 export type ScriptName = (typeof SCRIPTS)[keyof typeof SCRIPTS];
