@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { ResyncError, isResyncError } from '../core/errors';
 import type { Reporter } from '../core/reporter';
 import { destinationError, errnoOf } from './fs-errors';
-import { backupFileName, tempFileName } from './names';
+import { backupFileName, tempFileName, TEMP_SUFFIX } from './names';
+import { pidAlive } from '../lab/process-info';
 import type { ChunkSink } from './fanout';
 
 export interface ExistingFile {
@@ -86,7 +87,8 @@ export class DestinationWriter implements ChunkSink {
     this.tempPath = join(checked.folder, tempFileName(finalName));
   }
 
-  static async open(checked: CheckedDestination): Promise<DestinationWriter> {
+  static async open(checked: CheckedDestination, reporter?: Reporter): Promise<DestinationWriter> {
+    await sweepLeftovers(checked.folder, checked.finalName, reporter);
     const w = new DestinationWriter(checked, checked.finalName);
     try {
       w.fh = await open(w.tempPath, 'wx');
@@ -249,6 +251,46 @@ async function keepAside(from: string, to: string): Promise<void> {
   if (!(await placeNoClobber(from, to))) {
     throw Object.assign(new Error(`${to} appeared meanwhile; ${from} was left where it is`), { code: 'EEXIST' });
   }
+}
+
+/** A leftover temporary file is swept once it is this old and its writer is not alive here. */
+export const LEFTOVER_AGE_MS = 60_000;
+/** ... or once it is this old whoever wrote it (a writer on another host cannot be checked from here). */
+export const LEFTOVER_MAX_AGE_MS = 24 * 3600_000;
+
+/**
+ * Removes temporary files a killed delivery left in this folder (names from tempFileName: the final
+ * name, the writer's pid, random hex, TEMP_SUFFIX). Only those whose writer is not alive on this host
+ * and that have not been written for LEFTOVER_AGE_MS, or are older than LEFTOVER_MAX_AGE_MS. Never throws.
+ */
+export async function sweepLeftovers(folder: string, finalName: string, reporter?: Reporter): Promise<string[]> {
+  const swept: string[] = [];
+  const re = new RegExp(`^${finalName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)-[0-9a-f]{8}${TEMP_SUFFIX.replace(/\./g, '\\.')}$`, 'i');
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return swept;
+  }
+  for (const name of names) {
+    const m = re.exec(name);
+    if (!m) continue;
+    const p = join(folder, name);
+    try {
+      const st = await lstat(p);
+      if (!st.isFile()) continue;
+      const age = Date.now() - st.mtimeMs;
+      const pid = Number(m[1]);
+      const writerGone = pid !== process.pid && !pidAlive(pid);
+      if (!((writerGone && age >= LEFTOVER_AGE_MS) || age >= LEFTOVER_MAX_AGE_MS)) continue;
+      await rm(p, { force: true });
+      swept.push(p);
+      reporter?.verbose(`Removed ${p}, the temporary file of an earlier delivery that did not finish (pid ${pid}, last written ${st.mtime.toISOString()}).`);
+    } catch {
+      /* gone meanwhile, or not ours to remove */
+    }
+  }
+  return swept;
 }
 
 async function freeBackupPath(folder: string, finalName: string, now: Date): Promise<string> {

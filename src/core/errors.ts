@@ -10,6 +10,7 @@ export const ERRORS = {
   InvalidRequestor: { category: 'InvalidArgument', exitCode: 2 },
   InvalidPath: { category: 'InvalidArgument', exitCode: 2 },
   ProtocolError: { category: 'InvalidData', exitCode: 2 },
+  UnknownCommand: { category: 'InvalidArgument', exitCode: 2 },
   // preflight refusals (nothing was changed)
   ServiceNotFound: { category: 'ObjectNotFound', exitCode: 3 },
   ValuePending: { category: 'ResourceExists', exitCode: 3 },
@@ -27,6 +28,7 @@ export const ERRORS = {
   RequestorNotRecognised: { category: 'ObjectNotFound', exitCode: 1 },
   Timeout: { category: 'OperationTimeout', exitCode: 4 },
   IncompleteFile: { category: 'InvalidResult', exitCode: 1 },
+  DxadataRemoved: { category: 'ObjectNotFound', exitCode: 1 },
   Cancelled: { category: 'OperationStopped', exitCode: 1 },
   ConnectionLost: { category: 'ConnectionError', exitCode: 1 },
   OperationFailed: { category: 'NotSpecified', exitCode: 1 },

@@ -105,6 +105,10 @@ export const newHandler: CommandHandler = async (params, ctx) => {
   const logPath = optString(params, 'logPath');
   const force = optBool(params, 'force');
   const runId = randomUUID();
+  // Before the DSS is reached: a run without names is a usage error, not a connection attempt.
+  if (requestors === undefined || (Array.isArray(requestors) && requestors.length === 0)) {
+    throw new ResyncError('Usage', 'Name at least one requestor (-Requestor, --requestor): the display name, common name or RDN of a Remote Dirsync Requestor.', { target: 'requestor' });
+  }
 
   const ops = await openOperations(target, ctx.secret);
   const audit = new AuditLog(logPath ? resolve(logPath) : defaultAuditLog(target.labPath), { runId, computerName: ops.computerName });

@@ -20,6 +20,7 @@ import { settleBeforeStop } from './settle';
 import { DEFAULT_WAIT, waitForCompleteFile } from './wait-for-file';
 import { abortReason } from './wake';
 import { foreignFileMover, guardWhile } from './foreign';
+import { checkOutputSpace } from './output-space';
 
 export interface NewResyncOptions {
   requestors: unknown;
@@ -122,6 +123,7 @@ export async function preflight(
       { target: dxadata.path, freeBytes: dxadata.freeBytes },
     );
   }
+  await checkOutputSpace(opts.outputPath, minFree);
   const filePath = ops.path.join(dxadata.path, CONTRACT.resyncFileName);
   const oldFile = (await ops.statFile(filePath)) !== null;
   return { names, service, pending, dxadata, filePath, oldFile };

@@ -67,6 +67,7 @@ export async function waitForCompleteFile(
   let lastProgress = 0;
   let last: { length: number; at: number; mtime: string } | null = null;
   let runningSince: number | null = null;
+  let folderCheckedAt = 0;
   const activity = `Waiting for ${ops.path.basename(filePath)} on ${ops.computerName}`;
   try {
     for (;;) {
@@ -109,6 +110,15 @@ export async function waitForCompleteFile(
         );
       }
       if (status === 'Running' && runningSince === null) runningSince = now;
+      if (!file && now - folderCheckedAt >= 1000) {
+        // A Dxadata that vanished will never receive the file: say so now, not at the timeout.
+        folderCheckedAt = now;
+        await ops.resolveDxadata(dxadata).catch((e: unknown) => {
+          if (e instanceof ResyncError && e.id === 'DxadataNotFound') {
+            throw new ResyncError('DxadataRemoved', `Dxadata ${dxadata} was removed from ${ops.computerName} while the run waited for Resync.glb; the DXA cannot write it there.`, { target: dxadata });
+          }
+        });
+      }
 
       if (file && gen && opts.onForeign && isForeignFile(file, status, gen)) {
         await opts.onForeign(file);

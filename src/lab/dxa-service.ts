@@ -305,6 +305,11 @@ class LabDxa {
       this.log('Cannot find Dxadata (no DXADataPath, setup key or ImagePath); nothing written.');
       return;
     }
+    // The DXA's database lives in Dxadata (Q193378): without the folder there is nothing to work from.
+    if (!(await stat(where.path).then((s) => s.isDirectory(), () => false))) {
+      this.log(`Dxadata ${where.path} does not exist; no ${CONTRACT.resyncFileName} written; the value is left in place.`);
+      return;
+    }
     this.log(`Generating ${CONTRACT.resyncFileName} for ${match.recognised.map((r) => JSON.stringify(r.displayName)).join(', ')} in ${where.path}.`);
     await this.recordGeneration({ state: 'generating', path: join(where.path, CONTRACT.resyncFileName) });
     if (cfg.faults.prepareMs) await sleep(cfg.faults.prepareMs);

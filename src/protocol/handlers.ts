@@ -24,11 +24,12 @@ const labInitAndStart: CommandHandler = async (params, ctx) => {
   }
 };
 
-export const HANDLERS: Readonly<Record<string, CommandHandler>> = {
+/** A table without a prototype, so only these names are commands. */
+export const HANDLERS: Readonly<Record<string, CommandHandler>> = Object.assign(Object.create(null) as Record<string, CommandHandler>, {
   new: newHandler,
   recover: recoverHandler,
   copy: copyHandler,
   inspect: inspectHandler,
   'lab-init': labInitAndStart,
   'lab-requestors': labRequestorsHandler,
-};
+});

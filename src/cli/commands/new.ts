@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { runFromCli } from '../run-handler';
 import { newHandler, TRANSPORTS } from '../../core/new-handler';
 import { readSecretFromStdin } from '../secret';
+import { ResyncError } from '../../core/errors';
 
 import { collect } from '../options';
 
@@ -40,9 +41,13 @@ Examples:
   echo "$PW" | resync-glb new --computer-name EXCH01 --user CORP\\admin --password-stdin -r SALES`,
     )
     .action(async (o: Record<string, unknown>) => {
-      const secret = o.user ? await readSecretFromStdin(String(o.user), Boolean(o.passwordStdin)) : undefined;
       await runFromCli(
-        (params, ctx) => newHandler(params, { ...ctx, secret }),
+        // Inside the handler, so a missing or empty password is a usage error like any other (exit 2, JSON with --json).
+        async (params, ctx) => {
+          if (o.passwordStdin && !o.user) throw new ResyncError('Usage', '--password-stdin needs --user: the account the password belongs to.', { target: 'user' });
+          const secret = o.user ? await readSecretFromStdin(String(o.user), Boolean(o.passwordStdin)) : undefined;
+          return newHandler(params, { ...ctx, secret });
+        },
         {
           requestor: o.requestor,
           labPath: o.lab,
