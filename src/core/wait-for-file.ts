@@ -46,9 +46,12 @@ export interface WaitOutcome {
 
 /**
  * A file the running service is not generating: the service has not begun (StartPending, or its
- * record is not yet there), is still deciding, or names another file.
+ * record is not yet there), is still deciding, or names another file. With the service stopped it
+ * cannot be told (a crashed DXA's partial file), so it is not called foreign.
  */
 export function isForeignFile(file: FileInfo, status: ServiceStatus, gen: GenerationStatus): boolean {
+  // A service that stopped (a DXA that crashed mid-write) leaves its partial file: not foreign, incomplete.
+  if (status === 'Stopped') return false;
   if (status === 'StartPending' || gen.state === 'none' || gen.state === 'checking') return true;
   return gen.fileId !== null && file.id !== undefined && file.id !== gen.fileId;
 }

@@ -109,6 +109,21 @@ describe('a rollback after the service start', () => {
     expect(labStatus(lab)).toBe('Running');
   });
 
+  it('timeout during a write: the rollback lets the write finish and keeps the complete file as .generated.glb, never "incomplete"', () => {
+    const lab = newLab(['--recipients', '3000']);
+    cli(['lab', 'fault', lab, '--slow-write', '40']);
+    const r = cli(['new', '--lab', lab, '-r', 'PO1', '-r', 'PO2', '--timeout', '1', '--json']);
+    expect(r.code, r.stdout + r.stderr).toBe(4);
+    expect(r.json.error.id).toBe('Timeout');
+    const out = readdirSync(join(lab, 'output'));
+    expect(out.filter((f) => f.endsWith('.incomplete.glb'))).toEqual([]);
+    const kept = out.find((f) => f.endsWith('.generated.glb'));
+    expect(kept, out.join(', ')).toBeDefined();
+    expect(inspectComplete(join(lab, 'output', kept!))).toBe(true);
+    expect(readFileSync(join(lab, 'output', kept!)).length).toBe(writtenLengths(lab)[0]);
+    expect(readdirSync(dxadata(lab))).not.toContain('Resync.glb');
+  });
+
   it('a cancel during the service start is acted on at once: the value is gone before the service is running', async () => {
     const lab = newLab();
     cli(['lab', 'fault', lab, '--start-delay', '6000']);
