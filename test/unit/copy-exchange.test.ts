@@ -2,6 +2,7 @@
  * The Exchange-requestor path of `copy` (domain.md Q156124, Q193395) against a fake DssOperations
  * whose Dxadata is a real folder: on start, its "DXA" imports Resync.glb and removes it.
  */
+import { FileLockStore, type LockStore } from '../../src/core/lock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -34,8 +35,9 @@ class FakeRequestor implements DssOperations {
   busyLeft: number;
   disposed = false;
 
-  async lockStore(): Promise<never> {
-    throw new Error('FakeRequestor has no run lock');
+  /** The run lock where the lab keeps it: <lab>/.resyncglb/run.lock (Dxadata is <lab>/exchsrvr/Dxadata). */
+  async lockStore(): Promise<LockStore> {
+    return new FileLockStore(join(this.dxadata, '..', '..', '.resyncglb', 'run.lock'));
   }
   private listeners = new Set<() => void>();
   private timers: NodeJS.Timeout[] = [];
