@@ -102,5 +102,14 @@ export async function runFromCli(
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    // The outcome is decided and printed: a signal from now on ends the process with that outcome's
+    // code instead of turning it into 130/143.
+    const settled = (): void => process.exit(process.exitCode ?? 0);
+    process.once('SIGINT', settled);
+    process.once('SIGTERM', settled);
+    // And end now, once the output is flushed: left to drain on its own, the event loop first closes
+    // the signal watchers (restoring the default action) and a signal in that window would kill the
+    // process with 143. Every command run here is one-shot; the lab DXA does not come through here.
+    process.stdout.write('', () => process.stderr.write('', settled));
   }
 }

@@ -10,7 +10,8 @@ export async function readSecretFromStdin(userName: string, fromStdin: boolean):
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
     rl.close();
+    if (line.length === 0) break;
     return { userName, password: line };
   }
-  throw new ResyncError('Usage', '--password-stdin was given but stdin was empty.');
+  throw new ResyncError('Usage', '--password-stdin was given but stdin held no password (it was empty, or its first line was).', { target: 'password-stdin' });
 }

@@ -181,7 +181,7 @@ export async function deliver(opts: DeliverOptions, reporter: Reporter, signal?:
       .filter((s) => s.checked && !s.result)
       .map(async (slot) => {
         try {
-          slot.writer = await DestinationWriter.open(slot.checked!);
+          slot.writer = await DestinationWriter.open(slot.checked!, reporter);
         } catch (e) {
           fail(slot, e);
         }

@@ -4,12 +4,13 @@
  * discarded. After any failure neither the temporary nor a partial final file is left, and an earlier
  * final file is where it was.
  */
-import { lstat, open, readdir, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
+import { link, lstat, open, readdir, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ResyncError, isResyncError } from '../shared/errors';
 import type { Reporter } from '../shared/reporter';
 import { destinationError, errnoOf } from './fs-errors';
-import { backupFileName, tempFileName } from '../shared/file-names';
+import { backupFileName, tempFileName, TEMP_SUFFIX } from '../shared/file-names';
+import { pidAlive } from '../shared/process-info';
 import type { ChunkSink } from './fanout';
 
 export interface ExistingFile {
@@ -86,7 +87,8 @@ export class DestinationWriter implements ChunkSink {
     this.tempPath = join(checked.folder, tempFileName(finalName));
   }
 
-  static async open(checked: CheckedDestination): Promise<DestinationWriter> {
+  static async open(checked: CheckedDestination, reporter?: Reporter): Promise<DestinationWriter> {
+    await sweepLeftovers(checked.folder, checked.finalName, reporter);
     const w = new DestinationWriter(checked, checked.finalName);
     try {
       w.fh = await open(w.tempPath, 'wx');
@@ -149,28 +151,50 @@ export class DestinationWriter implements ChunkSink {
   }
 
   /**
-   * Keeps every earlier final file under a stamped name, then renames the temporary file to the final
-   * name. If the final rename fails the earlier files are put back and the temporary file removed.
+   * Keeps every earlier final file under a stamped name, then puts the temporary file in place
+   * without ever replacing a file it has not kept: the folder is listed again at commit time (not
+   * the snapshot from the check), and the final name is made with link(), which fails if a file
+   * appeared there meanwhile (another delivery into the same folder) — that one is then kept too and
+   * the link tried again. Where the file system has no hard links, a rename is the fallback.
+   * If the final step fails the earlier files are put back and the temporary file removed.
    * Returns where the (first) earlier file was kept, or null.
    */
   async commit(now: Date, reporter: Reporter, force: boolean): Promise<string | null> {
     const moved: Array<{ from: string; to: string }> = [];
-    try {
-      for (const old of this.checked.existing) {
-        const to = await freeBackupPath(this.checked.folder, this.checked.finalName, now);
-        await rename(old.path, to);
-        moved.push({ from: old.path, to });
-        const msg = `${old.path} (${old.length} bytes, last written ${old.lastWriteTimeUtc}) was kept as ${to}.`;
-        if (force) reporter.verbose(msg);
-        else reporter.warning(`${msg} Use -Force (--force) to replace an existing file without this warning.`);
+    const keep = async (old: ExistingFile): Promise<void> => {
+      let to = '';
+      for (let tries = 0; ; tries++) {
+        to = await freeBackupPath(this.checked.folder, this.checked.finalName, now);
+        try {
+          await keepAside(old.path, to);
+          break;
+        } catch (e) {
+          if (errnoOf(e) === 'ENOENT') return; // another delivery kept it first
+          if (errnoOf(e) !== 'EEXIST' || tries >= 20) throw e; // the stamped name was taken meanwhile
+        }
       }
-      await rename(this.tempPath, this.checked.finalPath);
+      moved.push({ from: old.path, to });
+      const msg = `${old.path} (${old.length} bytes, last written ${old.lastWriteTimeUtc}) was kept as ${to}.`;
+      if (force) reporter.verbose(msg);
+      else reporter.warning(`${msg} Use -Force (--force) to replace an existing file without this warning.`);
+    };
+    try {
+      for (let attempt = 0; ; attempt++) {
+        for (const old of await listFinal(this.checked.folder, this.checked.finalName)) await keep(old);
+        const placed = await placeNoClobber(this.tempPath, this.checked.finalPath);
+        if (placed) break;
+        if (attempt >= 50) {
+          throw new ResyncError('DestinationNotWritable', `${this.checked.finalPath} kept reappearing while this delivery tried to put its file in place; nothing was replaced.`, {
+            target: this.checked.folder,
+          });
+        }
+      }
     } catch (e) {
       const err = destinationError(e, this.checked.folder, `renaming into ${this.checked.finalPath}`);
       const manualSteps: string[] = [];
       for (const m of moved.reverse()) {
         try {
-          await rename(m.to, m.from);
+          await keepAside(m.to, m.from);
         } catch (e2) {
           manualSteps.push(`Rename ${m.to} back to ${m.from} (${e2 instanceof Error ? e2.message : String(e2)}).`);
         }
@@ -187,6 +211,86 @@ export class DestinationWriter implements ChunkSink {
     await syncFolder(this.checked.folder);
     return moved[0]?.to ?? null;
   }
+}
+
+/** Files in `folder` named `finalName` without regard to case, now. */
+async function listFinal(folder: string, finalName: string): Promise<ExistingFile[]> {
+  const out: ExistingFile[] = [];
+  for (const name of await readdir(folder)) {
+    if (name.toLowerCase() !== finalName.toLowerCase()) continue;
+    const p = join(folder, name);
+    const s = await lstat(p).catch(() => null);
+    if (!s) continue;
+    if (!s.isFile()) throw new ResyncError('InvalidPath', `${p} exists and is not a file; it was left alone.`, { target: p });
+    out.push({ path: p, length: s.size, lastWriteTimeUtc: s.mtime.toISOString() });
+  }
+  return out;
+}
+
+/** Errors of link() that mean "no hard links here", not "the name is taken". */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EISDIR', 'ENOSYS', 'EMLINK']);
+
+/** `from` -> `to` unless `to` exists; false when it does. Removes `from` once `to` holds it. */
+async function placeNoClobber(from: string, to: string): Promise<boolean> {
+  try {
+    await link(from, to);
+  } catch (e) {
+    if (errnoOf(e) === 'EEXIST') return false;
+    if (!NO_LINKS.has(errnoOf(e) ?? '')) throw e;
+    // No hard links on this file system: the last check and the rename are as close as it allows.
+    if (await lstat(to).then(() => true, () => false)) return false;
+    await rename(from, to);
+    return true;
+  }
+  await rm(from, { force: true });
+  return true;
+}
+
+/** Moves a kept file to its stamped name, never replacing anything there. */
+async function keepAside(from: string, to: string): Promise<void> {
+  if (!(await placeNoClobber(from, to))) {
+    throw Object.assign(new Error(`${to} appeared meanwhile; ${from} was left where it is`), { code: 'EEXIST' });
+  }
+}
+
+/** A leftover temporary file is swept once it is this old and its writer is not alive here. */
+export const LEFTOVER_AGE_MS = 60_000;
+/** ... or once it is this old whoever wrote it (a writer on another host cannot be checked from here). */
+export const LEFTOVER_MAX_AGE_MS = 24 * 3600_000;
+
+/**
+ * Removes temporary files a killed delivery left in this folder (names from tempFileName: the final
+ * name, the writer's pid, random hex, TEMP_SUFFIX). Only those whose writer is not alive on this host
+ * and that have not been written for LEFTOVER_AGE_MS, or are older than LEFTOVER_MAX_AGE_MS. Never throws.
+ */
+export async function sweepLeftovers(folder: string, finalName: string, reporter?: Reporter): Promise<string[]> {
+  const swept: string[] = [];
+  const re = new RegExp(`^${finalName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)-[0-9a-f]{8}${TEMP_SUFFIX.replace(/\./g, '\\.')}$`, 'i');
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return swept;
+  }
+  for (const name of names) {
+    const m = re.exec(name);
+    if (!m) continue;
+    const p = join(folder, name);
+    try {
+      const st = await lstat(p);
+      if (!st.isFile()) continue;
+      const age = Date.now() - st.mtimeMs;
+      const pid = Number(m[1]);
+      const writerGone = pid !== process.pid && !pidAlive(pid);
+      if (!((writerGone && age >= LEFTOVER_AGE_MS) || age >= LEFTOVER_MAX_AGE_MS)) continue;
+      await rm(p, { force: true });
+      swept.push(p);
+      reporter?.verbose(`Removed ${p}, the temporary file of an earlier delivery that did not finish (pid ${pid}, last written ${st.mtime.toISOString()}).`);
+    } catch {
+      /* gone meanwhile, or not ours to remove */
+    }
+  }
+  return swept;
 }
 
 async function freeBackupPath(folder: string, finalName: string, now: Date): Promise<string> {

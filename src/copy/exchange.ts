@@ -24,7 +24,22 @@ export interface ConsumeOptions {
   pollMs?: number;
 }
 
-/** Read-only: the service exists and is in a state the tool may act on. Throws otherwise. */
+/**
+ * A pending ResyncConnectionRDNs would be acted on by the restart (Q150976): the DXA would consume
+ * it and write a new Resync.glb. Refused as `new` refuses it.
+ */
+export async function refusePendingValue(ops: DssOperations): Promise<void> {
+  const pending = await ops.getResyncValue();
+  if (pending !== null) {
+    throw new ResyncError(
+      'ValuePending',
+      `${CONTRACT.resyncValue.name} is present on ${ops.computerName} with ${JSON.stringify(pending)}; restarting ${CONTRACT.service.name} would make the DXA act on it and write a new ${CONTRACT.resyncFileName} (Q150976). Nothing was copied or restarted. Finish or undo that attempt first (resync-glb new, or remove the value).`,
+      { target: CONTRACT.resyncValue.name, pending },
+    );
+  }
+}
+
+/** Read-only: the service exists, is in a state the tool may act on, and no value is pending. Throws otherwise. */
 export async function checkRequestorService(ops: DssOperations): Promise<void> {
   const service = await ops.getService();
   if (!service) {
@@ -41,6 +56,7 @@ export async function checkRequestorService(ops: DssOperations): Promise<void> {
       { target: CONTRACT.service.name },
     );
   }
+  await refusePendingValue(ops);
 }
 
 /** Restarts the service and waits until `filePath` has left Dxadata. */
@@ -56,6 +72,8 @@ export async function restartAndAwaitConsumption(
   try {
     const service = await ops.getService();
     if (!service) throw new ResyncError('ServiceNotFound', `The ${CONTRACT.service.name} service vanished from ${ops.computerName}.`, { target: CONTRACT.service.name });
+    // A value that appeared since the check would be acted on by this restart.
+    await refusePendingValue(ops);
     if (service.status === 'Running') {
       // Q193395: wait until no Resync.glb is being written before stopping.
       await settleBeforeStop(ops, filePath, opts.serviceTimeoutMs);

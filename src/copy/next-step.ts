@@ -58,9 +58,15 @@ export function postofficeOf(glbFolder: string): string | null {
   return trimTrailing(po, api);
 }
 
-/** DOS command lines break at spaces; a path with a space is quoted (inference). */
-function arg(value: string): string {
-  return /\s/.test(value) ? `"${value}"` : value;
+/**
+ * cmd.exe splits at spaces, tabs, commas, semicolons and equals signs and acts on & | < > ^ ( ); all of
+ * these are literal between double quotes, so such a value is quoted. What quotes cannot protect —
+ * a line break (it ends the command), a double quote (it ends the quoting), % (expanded even between
+ * quotes), control characters — makes the value unusable on a command line: null.
+ */
+export function cmdArg(value: string): string | null {
+  if (/[\u0000-\u001f\u007f"%]/.test(value)) return null;
+  return /[\s,;=&|<>^()!]/.test(value) ? `"${value}"` : value;
 }
 
 /** What every MS Mail resync costs and needs (docs/domain.md, "The MS Mail requestor side"). */
@@ -73,14 +79,20 @@ export const RESYNC_CAVEATS: readonly string[] = [
 ];
 
 export function nextStepFor(glbFolder: string): NextStep {
-  const po = postofficeOf(glbFolder);
-  const d = po ?? POSTOFFICE_PLACEHOLDER;
+  const found = postofficeOf(glbFolder);
+  const quoted = found === null ? null : cmdArg(found);
+  const po = quoted === null ? null : found;
+  const d = quoted ?? POSTOFFICE_PLACEHOLDER;
   const commands = [
-    `import admin -p${PASSWORD_PLACEHOLDER} -q -y -d${arg(d)}`,
-    `rebuild -f -d${arg(d)}`,
+    `import admin -p${PASSWORD_PLACEHOLDER} -q -y -d${d}`,
+    `rebuild -f -d${d}`,
   ];
   const notes: string[] = [];
-  if (po === null) {
+  if (found !== null && quoted === null) {
+    notes.push(
+      `The postoffice path ${JSON.stringify(found)} holds a line break, a double quote, % or a control character, which a command line cannot carry safely: map a drive to the postoffice and replace ${POSTOFFICE_PLACEHOLDER} with that drive.`,
+    );
+  } else if (po === null) {
     notes.push(
       `${glbFolder} is not a postoffice's MAILDATA${pathApiFor(glbFolder).sep}GLB folder: put ${CONTRACT.requestorFileName} into the postoffice's GLB folder first, and replace ${POSTOFFICE_PLACEHOLDER} with the postoffice drive or path (the drive holding MAILDATA, default M:).`,
     );

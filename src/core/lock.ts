@@ -1,33 +1,45 @@
 /**
- * One run per DSS at a time (issue 15). The lock is a file created with O_EXCL; it also carries the
- * run's journal (the state a rollback needs), rewritten atomically after every change, so that a
- * run killed outright can be finished by the next run or by `resync-glb recover`.
- * A lock whose owner is on this host and no longer alive is stale: it is claimed by an atomic
- * rename (only one contender wins), its journal rolled back, then the lock is taken afresh.
+ * One run per DSS at a time. The lock is a file that is created whole or not at all (written to a
+ * temporary file, flushed, then linked to the lock's name, which fails if the name exists); it also
+ * carries the run's journal (the state a rollback needs), replaced atomically after every change, so
+ * that a run killed outright can be finished by the next run or by `resync-glb recover`.
+ *
+ * The holder is identified by pid, process start time and host: a lock whose host is this one and
+ * whose process is gone — or whose pid now belongs to another process — is stale. A lock that
+ * cannot be read at all is stale once it is older than UNREADABLE_STALE_MS (locks are never partial,
+ * so only a damaged one is unreadable). A stale lock is taken over while holding the DSS: a short
+ * `.recovering` lock makes one contender the recoverer, which replaces the stale lock with its own
+ * (keeping the dead run's journal in it) before it rolls the journal back, so no other run can start
+ * in between (docs/ARCHITECTURE.md, "The run lock").
  */
-import { open, readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
-import { dirname } from 'node:path';
-import { ResyncError } from '../shared/errors';
+import { ResyncError, toResyncError } from '../shared/errors';
 import type { RunState } from './run-state';
+import { FileLockStore, type LockStore } from '../shared/lock-store';
+
+export { FileLockStore, type LockStore };
+import { pidAlive, processStartToken } from '../shared/process-info';
 
 export interface LockInfo {
   runId: string;
   pid: number;
+  /** The holder's process start time (Linux), so a reused pid is not taken for the holder. */
+  startToken?: string | null;
   host: string;
   user: string;
   since: string;
   computerName: string;
   state: RunState | null;
+  /** Set while this holder recovers the journal of the run named here. */
+  recovering?: string;
 }
 
+/** A lock that cannot be parsed is taken as stale once it is this old. */
+export const UNREADABLE_STALE_MS = 10_000;
+
+/** Where a lock lives: a local file here; the operations of a DSS may give one on the DSS itself. */
 export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pidAlive(pid);
 }
 
 export function currentUser(): string {
@@ -38,98 +50,195 @@ export function currentUser(): string {
   }
 }
 
-export async function readLock(file: string): Promise<LockInfo | null> {
+export type ReadLock = { info: LockInfo; unreadable: false; ageMs: number } | { info: null; unreadable: true; ageMs: number; text: string };
+
+export async function readLockFrom(store: LockStore): Promise<ReadLock | null> {
+  const r = await store.read();
+  if (!r) return null;
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as LockInfo;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    // A lock file being written at this instant, or damaged: treat as held but unreadable.
-    return { runId: 'unknown', pid: 0, host: 'unknown', user: 'unknown', since: 'unknown', computerName: '', state: null };
+    const info = JSON.parse(r.text) as LockInfo;
+    if (!info || typeof info !== 'object' || typeof info.pid !== 'number' || typeof info.host !== 'string') throw new Error('not a lock');
+    return { info, unreadable: false, ageMs: r.ageMs };
+  } catch {
+    return { info: null, unreadable: true, ageMs: r.ageMs, text: r.text };
   }
 }
 
+/** The lock in a local file, or null; an unreadable one comes back as a placeholder holder. */
+export async function readLock(file: string): Promise<LockInfo | null> {
+  const r = await readLockFrom(new FileLockStore(file));
+  if (!r) return null;
+  return r.info ?? unreadableHolder(r.ageMs);
+}
+
+function unreadableHolder(ageMs: number): LockInfo {
+  return { runId: 'unknown (unreadable lock)', pid: 0, host: 'unknown', user: 'unknown', since: new Date(Date.now() - ageMs).toISOString(), computerName: '', state: null };
+}
+
+/** Why a lock is stale, or null while its holder may be alive. */
+export function staleReason(info: LockInfo): string | null {
+  if (info.host !== hostname()) return null; // another host's process cannot be checked from here
+  if (!(info.pid > 0)) return `it names no process (pid ${info.pid})`;
+  if (!pidAlive(info.pid)) return `its process (pid ${info.pid}) is gone`;
+  if (info.startToken && !pidAlive(info.pid, info.startToken)) return `pid ${info.pid} now belongs to another process (the holder's start time differs)`;
+  return null;
+}
+
 export function isStale(info: LockInfo): boolean {
-  return info.host === hostname() && info.pid > 0 && !processAlive(info.pid);
+  return staleReason(info) !== null;
+}
+
+function busy(computerName: string, held: LockInfo, where: string): ResyncError {
+  return new ResyncError(
+    'Busy',
+    `Another ResyncGlb run holds ${computerName}: run ${held.runId} by ${held.user} on ${held.host} (pid ${held.pid}) since ${held.since}${held.recovering ? `, recovering the dead run ${held.recovering}` : ''}. Wait for it to finish; if that run is gone, run 'resync-glb recover' on ${held.host}. (Lock: ${where}.)`,
+    { target: computerName, holder: { user: held.user, host: held.host, pid: held.pid, since: held.since, runId: held.runId }, lock: where },
+  );
+}
+
+/** Maps a failure to write the lock (ENOSPC and friends) to a clear error. */
+function lockWriteError(e: unknown, where: string): ResyncError {
+  const err = toResyncError(e, 'OperationFailed');
+  if (err.id === 'DiskFull') err.message = `The run lock ${where} could not be written: ${err.message}`;
+  return err;
+}
+
+export interface StaleLock extends LockInfo {
+  /** Why it was judged stale. */
+  staleBecause: string;
 }
 
 export class RunLock {
   private released = false;
   private constructor(
-    readonly file: string,
+    readonly store: LockStore,
     readonly info: LockInfo,
   ) {}
 
-  /**
-   * Takes the lock. A stale lock is handed to `recover` (which must undo its journal) first.
-   * Throws Busy, naming the holder and since when, if a live run holds it.
-   */
-  static async acquire(
-    file: string,
-    computerName: string,
-    runId: string,
-    recover: (stale: LockInfo) => Promise<void>,
-  ): Promise<RunLock> {
-    await mkdir(dirname(file), { recursive: true });
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const info: LockInfo = {
-        runId,
-        pid: process.pid,
-        host: hostname(),
-        user: currentUser(),
-        since: new Date().toISOString(),
-        computerName,
-        state: null,
-      };
-      try {
-        const fh = await open(file, 'wx');
-        try {
-          await fh.writeFile(JSON.stringify(info));
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
-        return new RunLock(file, info);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-      const held = await readLock(file);
-      if (held && isStale(held)) {
-        const claimed = `${file}.stale-${held.pid}-${process.pid}`;
-        try {
-          await rename(file, claimed);
-        } catch {
-          continue; // someone else claimed it; try again
-        }
-        try {
-          await recover(held);
-        } finally {
-          await rm(claimed, { force: true });
-        }
-        continue;
-      }
-      if (held) {
-        throw new ResyncError(
-          'Busy',
-          `Another ResyncGlb run holds ${computerName}: run ${held.runId} by ${held.user} on ${held.host} (pid ${held.pid}) since ${held.since}. Wait for it to finish; if that run is gone, run 'resync-glb recover' on ${held.host}.`,
-          { target: computerName, holder: { user: held.user, host: held.host, pid: held.pid, since: held.since, runId: held.runId } },
-        );
-      }
-    }
-    throw new ResyncError('Busy', `Could not take the run lock ${file} after three attempts.`, { target: computerName });
+  get file(): string {
+    return this.store.location;
   }
 
-  /** Records the run's state for recovery; written atomically so a crash leaves the old or the new copy. */
+  /**
+   * Takes the lock. A stale lock is taken over (the DSS held throughout) and handed to `recover`,
+   * which must undo its journal. Throws Busy, naming the holder and since when, if a live run holds it.
+   */
+  static async acquire(
+    where: string | LockStore,
+    computerName: string,
+    runId: string,
+    recover: (stale: StaleLock) => Promise<void>,
+  ): Promise<RunLock> {
+    const store = typeof where === 'string' ? new FileLockStore(where) : where;
+    const info: LockInfo = {
+      runId,
+      pid: process.pid,
+      startToken: processStartToken(process.pid),
+      host: hostname(),
+      user: currentUser(),
+      since: new Date().toISOString(),
+      computerName,
+      state: null,
+    };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        if (await store.createExclusive(JSON.stringify(info))) return new RunLock(store, info);
+      } catch (e) {
+        throw lockWriteError(e, store.location);
+      }
+      const held = await readLockFrom(store);
+      if (!held) continue; // released meanwhile
+      let why: string | null;
+      if (held.unreadable) {
+        if (held.ageMs < UNREADABLE_STALE_MS) {
+          throw new ResyncError(
+            'Busy',
+            `The run lock ${store.location} for ${computerName} cannot be read; it is ${Math.round(held.ageMs / 1000)} s old and is taken as stale once it is ${UNREADABLE_STALE_MS / 1000} s old. Try again shortly.`,
+            { target: computerName, lock: store.location },
+          );
+        }
+        why = `it could not be read and is ${Math.round(held.ageMs / 1000)} s old`;
+      } else {
+        why = staleReason(held.info);
+        if (!why) throw busy(computerName, held.info, store.location);
+      }
+      const stale: StaleLock = { ...(held.info ?? unreadableHolder(held.ageMs)), staleBecause: why };
+      const lock = await RunLock.takeOver(store, info, held, stale, computerName);
+      if (!lock) continue;
+      try {
+        await recover(stale);
+        lock.info.state = null;
+        delete lock.info.recovering;
+        await lock.write();
+      } catch (e) {
+        await lock.release().catch(() => undefined);
+        throw e;
+      }
+      return lock;
+    }
+    throw new ResyncError('Busy', `Could not take the run lock ${store.location} after five attempts; other runs keep taking it.`, { target: computerName });
+  }
+
+  /**
+   * Replaces a stale lock with ours (keeping the dead run's journal in it, so a recoverer that dies
+   * is recovered in turn), under the `.recovering` claim so only one contender does it. null: the
+   * lock changed meanwhile, look again.
+   */
+  private static async takeOver(store: LockStore, info: LockInfo, held: ReadLock, stale: StaleLock, computerName: string): Promise<RunLock | null> {
+    const claim = store.sibling('.recovering');
+    const claimInfo: LockInfo = { ...info, state: null, recovering: stale.runId };
+    if (!(await claim.createExclusive(JSON.stringify(claimInfo)).catch((e: unknown) => Promise.reject(lockWriteError(e, claim.location))))) {
+      const other = await readLockFrom(claim);
+      const otherStale = !other || (other.unreadable ? other.ageMs >= UNREADABLE_STALE_MS : staleReason(other.info) !== null);
+      if (otherStale) {
+        await claim.remove();
+        return null;
+      }
+      throw busy(computerName, other.info!, claim.location);
+    }
+    try {
+      const now = await store.read();
+      const before = held.unreadable ? held.text : JSON.stringify(held.info);
+      if (!now || (held.unreadable ? now.text !== before : !sameHolder(now.text, held.info!))) return null;
+      const mine: LockInfo = { ...info, state: stale.state, recovering: stale.runId };
+      try {
+        await store.replace(JSON.stringify(mine));
+      } catch (e) {
+        throw lockWriteError(e, store.location);
+      }
+      return new RunLock(store, mine);
+    } finally {
+      await claim.remove().catch(() => undefined);
+    }
+  }
+
+  private async write(): Promise<void> {
+    try {
+      await this.store.replace(JSON.stringify(this.info));
+    } catch (e) {
+      throw lockWriteError(e, this.store.location);
+    }
+  }
+
+  /** Records the run's state for recovery; replaced atomically so a crash leaves the old or the new copy. */
   async record(state: RunState): Promise<void> {
     if (this.released) return;
     this.info.state = state;
-    const tmp = `${this.file}.tmp-${process.pid}`;
-    await writeFile(tmp, JSON.stringify(this.info), { flush: true });
-    await rename(tmp, this.file);
+    await this.write();
   }
 
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    await rm(this.file, { force: true });
+    await this.store.remove();
+  }
+}
+
+function sameHolder(text: string, info: LockInfo): boolean {
+  try {
+    const now = JSON.parse(text) as LockInfo;
+    return now.runId === info.runId && now.pid === info.pid && now.host === info.host && now.since === info.since;
+  } catch {
+    return false;
   }
 }

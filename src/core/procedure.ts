@@ -25,6 +25,8 @@ import { rollback, changedAnything } from './rollback';
 import { settleBeforeStop } from './settle';
 import { DEFAULT_WAIT, waitForCompleteFile } from './wait-for-file';
 import { abortReason } from '../shared/sleep';
+import { foreignFileMover, guardWhile } from './foreign';
+import { checkOutputSpace } from './output-space';
 
 export interface NewResyncOptions {
   requestors: unknown;
@@ -62,9 +64,8 @@ export interface NewResyncResult {
   Length: number;
   Sha256: string;
   LastWriteTimeUtc: string;
+  /** Always true: a file is reported only once the DXA itself has removed ResyncConnectionRDNs (Q150976). */
   ValueRemoved: boolean;
-  /** Who removed ResyncConnectionRDNs: the DXA itself (Q150976), or ResyncGlb when the DXA left it in place. */
-  ValueRemovedBy: 'DXA' | 'ResyncGlb';
   ServiceStatus: string;
   Duration: number;
   BackupPath: string;
@@ -146,6 +147,7 @@ export async function preflight(
       { target: dxadata.path, freeBytes: dxadata.freeBytes },
     );
   }
+  await checkOutputSpace(opts.outputPath, minFree);
   const filePath = ops.path.join(dxadata.path, CONTRACT.resyncFileName);
   const oldFile = (await ops.statFile(filePath)) !== null;
 
@@ -306,18 +308,28 @@ export async function runNewResync(
     reporter.verbose(`Wrote ${VALUE} = ${JSON.stringify(facts.names)} (${CONTRACT.resyncValue.type}) under ${key}.`);
 
     checkCancel();
+    const moveAside = foreignFileMover(ops, opts.outputPath, stamp, warn, Math.max(opts.serviceTimeoutMs, 30_000));
     if (facts.service.status === 'Running') {
       step(4, `Stopping ${SERVICE}`);
+      // A generation may have begun since preflight (an earlier run's value): never stop during it (Q193395).
+      await settleBeforeStop(ops, facts.filePath, opts.serviceTimeoutMs);
       state.serviceStopped = true;
       await journal();
       await ops.stopService(opts.serviceTimeoutMs);
       reporter.verbose(`Stopped ${SERVICE}.`);
     }
     checkCancel();
+    // Whatever Resync.glb is in Dxadata now is not this run's: out of the way before the start.
+    const stray = await ops.statFile(facts.filePath);
+    if (stray) await moveAside(stray, 'it appeared in Dxadata after the preflight, before the service start');
+    // An earlier generation that finished meanwhile removes the value: this run's must be there.
+    if (!sameNames(await ops.getResyncValue(), facts.names)) await ops.setResyncValue(facts.names);
+    checkCancel();
     step(5, `Starting ${SERVICE}`);
     state.serviceStarted = true;
     await journal();
-    await ops.startService(opts.serviceTimeoutMs);
+    await guardWhile(ops.startService(opts.serviceTimeoutMs, signal), ops, facts.filePath, facts.dxadata.path, moveAside);
+    checkCancel();
     reporter.verbose(`Started ${SERVICE}; waiting for ${CONTRACT.resyncFileName} in ${facts.dxadata.path}.`);
 
     step(6, `Waiting for ${CONTRACT.resyncFileName}`);
@@ -330,22 +342,16 @@ export async function runNewResync(
         timeoutMs: opts.timeoutMs,
         recognitionMs: Math.min(opts.recognitionMs ?? 60_000, opts.timeoutMs),
         progressId: 2,
+        onForeign: async (file) => {
+          await moveAside(file, 'it appeared in Dxadata during the generation and the service did not write it');
+        },
       },
       reporter,
       signal,
     );
     reporter.progress({ id: 2, activity: `Waiting for ${CONTRACT.resyncFileName}`, status: 'Done', percent: 100, completed: true });
 
-    let valueRemoved = outcome.kind === 'complete';
-    if (outcome.kind === 'complete-value-left') {
-      const left = (await ops.getResyncValue()) ?? [];
-      warn.warning(
-        `The DXA wrote ${CONTRACT.resyncFileName} but left ${VALUE} in place; these requestors were likely not recognised: ${left.map((n) => JSON.stringify(n)).join(', ')}. The value was removed.`,
-      );
-      await ops.removeResyncValue();
-      valueRemoved = false;
-    }
-    reporter.verbose(`${CONTRACT.resyncFileName} is complete: ${outcome.file.length} bytes; ${VALUE} ${valueRemoved ? 'was removed by the DXA' : 'was removed by ResyncGlb'}.`);
+    reporter.verbose(`${CONTRACT.resyncFileName} is complete: ${outcome.file.length} bytes; ${VALUE} was removed by the DXA.`);
 
     checkCancel();
     step(7, `Moving ${CONTRACT.resyncFileName} out of Dxadata`);
@@ -401,7 +407,6 @@ export async function runNewResync(
       Sha256: taken.sha256,
       LastWriteTimeUtc: outcome.file.lastWriteTimeUtc,
       ValueRemoved: true,
-      ValueRemovedBy: valueRemoved ? 'DXA' : 'ResyncGlb',
       ServiceStatus: serviceStatus,
       Duration: (Date.now() - started) / 1000,
       BackupPath: backupPath,

@@ -4,7 +4,8 @@
  * before the service is started again, so a start cannot act on it (Q150976); move a partial
  * Resync.glb out of Dxadata before any start, so no restart processes it (inference in
  * domain.md); bring the service back to its pre-run state; restore a pre-run value that was
- * taken over.
+ * taken over. After the service was started, a generation the DXA already began from the value
+ * is waited for (bounded) and its file taken out of Dxadata too: kept and named, never a success.
  * Each undo is tried even when an earlier one failed; whatever fails becomes a manual step.
  */
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import type { Reporter } from '../shared/reporter';
 import type { RunState } from './run-state';
 import { settleBeforeStop } from './settle';
 import { runFileName } from '../shared/file-names';
+import { sleep } from '../shared/sleep';
 
 export interface RollbackOutcome {
   undone: string[];
@@ -74,12 +76,17 @@ export async function rollback(
 
   // 2. The value, before any start.
   let valueGone = true;
+  // The DXA removes the value only once it has written the file (Q150976).
+  let consumedByDxa = false;
   if (state.valueWritten) {
     valueGone = await attempt(
       `remove ${VALUE}`,
       async () => {
         const now = await ops.getResyncValue();
-        if (now === null) return `${VALUE} was already gone (the DXA removed it).`;
+        if (now === null) {
+          consumedByDxa = state.serviceStarted;
+          return `${VALUE} was already gone (the DXA removed it).`;
+        }
         await ops.removeResyncValue();
         return `Removed ${VALUE} (${now.map((n) => JSON.stringify(n)).join(', ')}) from ${KEY}.`;
       },
@@ -87,20 +94,37 @@ export async function rollback(
     );
   }
 
-  // 3. A partial file from this run leaves Dxadata before any start, so a restarted DXA cannot
-  //    process it (Q156124; domain.md's inference on files left behind).
+  // 2b. A DXA started by this run may have read the value before it was removed: let that
+  //     generation finish (bounded), so its file is not left in Dxadata behind the rollback.
+  let generated = false;
+  if (partial && state.serviceStarted) {
+    await attempt(
+      'wait for a generation under way to finish',
+      async () => {
+        generated = await awaitGeneration(ops, partial, opts.settleTimeoutMs, consumedByDxa);
+        return null;
+      },
+      `Wait until the DXA has finished writing ${partial}, then move it out of Dxadata`,
+    );
+  }
+
+  // 3. This run's file leaves Dxadata before any start, so a restarted DXA cannot process it
+  //    (Q156124; domain.md's inference on files left behind). A complete one is named as such.
   if (partial) {
     await attempt(
-      `move the incomplete ${CONTRACT.resyncFileName} out of Dxadata`,
+      `move the ${CONTRACT.resyncFileName} out of Dxadata`,
       async () => {
         const st = await ops.statFile(partial);
         if (!st) return null;
-        const to = join(opts.outputFolder, runFileName(state.computerName, state.stamp, 'incomplete'));
+        const kind = generated ? 'generated' : 'incomplete';
+        const to = join(opts.outputFolder, runFileName(state.computerName, state.stamp, kind));
         await ops.takeFile(partial, to);
         state.fileTaken = true;
-        return `Moved the incomplete ${CONTRACT.resyncFileName} (${st.length} bytes) out of Dxadata to ${to}.`;
+        return generated
+          ? `Moved the complete ${CONTRACT.resyncFileName} (${st.length} bytes) the DXA generated before the run was undone out of Dxadata to ${to}; it is kept, not reported as the result.`
+          : `Moved the incomplete ${CONTRACT.resyncFileName} (${st.length} bytes) out of Dxadata to ${to}.`;
       },
-      `Move ${partial} out of Dxadata (it is incomplete; a later restart could process it)`,
+      `Move ${partial} out of Dxadata (a later restart could process it)`,
     );
   }
   // 4. The service, back to its pre-run state.
@@ -142,4 +166,28 @@ export async function rollback(
   }
 
   return { undone, manualSteps };
+}
+
+/**
+ * Waits, up to `timeoutMs`, for a generation the running DXA has begun to end; returns true when
+ * the file now in Dxadata is complete (the DXA's own account says it wrote exactly this file, or,
+ * where the DSS keeps none, the DXA had removed the value — it does so only after writing).
+ */
+async function awaitGeneration(ops: DssOperations, filePath: string, timeoutMs: number, consumedByDxa: boolean): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  if (!ops.generationStatus) {
+    if (!consumedByDxa) return false;
+    await settleBeforeStop(ops, filePath, Math.max(0, until - Date.now()));
+    return (await ops.statFile(filePath)) !== null;
+  }
+  for (;;) {
+    const [gen, file] = await Promise.all([ops.generationStatus(), ops.statFile(filePath)]);
+    if (gen.state === 'none' || gen.state === 'done' || (gen.state === 'written' && (await ops.getResyncValue()) === null)) {
+      return !!file && (gen.state === 'written' || gen.state === 'done') && gen.fileId !== null && gen.fileId === file.id && gen.length === file.length;
+    }
+    if (Date.now() >= until) {
+      throw new Error(`the DXA was still ${gen.state === 'checking' ? 'reading the value' : `writing ${filePath}`} after ${Math.round(timeoutMs / 1000)} s`);
+    }
+    await sleep(50);
+  }
 }

@@ -9,7 +9,8 @@ import type { DssOperations } from '../operations/operations';
 import { ResyncError } from '../shared/errors';
 import type { Reporter } from '../shared/reporter';
 import type { AuditLog } from './audit';
-import type { LockInfo } from './lock';
+import type { StaleLock } from './lock';
+import { checkJournal } from './journal-check';
 import { rollback, changedAnything } from './rollback';
 import { restoreGlobalMaxSeqOrStep } from './sequence';
 
@@ -18,7 +19,7 @@ export function stateFolder(): string {
   return join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'resyncglb');
 }
 
-/** One lock per DSS: inside the lab for a lab, else in this workstation's state folder. */
+/** The lab's run lock file (the lab operations' lockStore() uses the same file). */
 export function lockFileFor(target: TargetParams, computerName: string): string {
   if (target.labPath) return join(target.labPath, '.resyncglb', 'run.lock');
   return join(stateFolder(), 'locks', `${computerName.toUpperCase().replace(/[^A-Z0-9._-]/g, '_')}.lock`);
@@ -31,17 +32,20 @@ export function defaultOutputFolder(target: TargetParams): string {
 /** Finishes the cleanup of a run that died (its journal is in the stale lock). */
 export async function recoverStale(
   ops: DssOperations,
-  stale: LockInfo,
+  stale: StaleLock,
   reporter: Reporter,
   audit: AuditLog,
+  lockWhere = 'the run lock',
 ): Promise<{ undone: string[]; manualSteps: string[] }> {
   const state = stale.state;
   if (!state || !changedAnything(state)) {
-    await audit.write({ event: 'recovered', staleRunId: stale.runId, undone: [], note: 'the dead run had changed nothing' });
+    reporter.warning(`Found the lock of run ${stale.runId} by ${stale.user} (pid ${stale.pid} on ${stale.host}, since ${stale.since}); it is stale because ${stale.staleBecause}. That run had changed nothing; the lock was cleared.`);
+    await audit.write({ event: 'recovered', staleRunId: stale.runId, staleBecause: stale.staleBecause, undone: [], note: 'the dead run had changed nothing' });
     return { undone: [], manualSteps: [] };
   }
+  await checkJournal(ops, state, lockWhere);
   reporter.warning(
-    `Run ${stale.runId} by ${stale.user} (pid ${stale.pid}, since ${stale.since}) died before finishing; undoing what it changed first.`,
+    `Run ${stale.runId} by ${stale.user} (pid ${stale.pid} on ${stale.host}, since ${stale.since}) did not finish: its lock is stale because ${stale.staleBecause}. Undoing what it changed first.`,
   );
   const rb = await rollback(ops, state, reporter, {
     serviceTimeoutMs: 120_000,
@@ -51,7 +55,7 @@ export async function recoverStale(
   const gms = await restoreGlobalMaxSeqOrStep(ops, state, reporter);
   rb.undone.push(...gms.undone);
   rb.manualSteps.push(...gms.manualSteps);
-  await audit.write({ event: 'recovered', staleRunId: stale.runId, undone: rb.undone, manualSteps: rb.manualSteps });
+  await audit.write({ event: 'recovered', staleRunId: stale.runId, staleBecause: stale.staleBecause, undone: rb.undone, manualSteps: rb.manualSteps });
   if (rb.manualSteps.length) {
     throw new ResyncError(
       'RollbackIncomplete',

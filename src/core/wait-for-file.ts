@@ -1,10 +1,14 @@
 /**
  * Waits, event-driven, until the DXA has finished Resync.glb (domain.md, Q150976): the file exists,
- * is not empty, is no longer held open for writing (where the platform can tell), has stopped
- * growing, and the service has removed ResyncConnectionRDNs. A file still being written is never
- * reported. Watch events wake the loop at once; a fallback interval covers missed events.
+ * is not empty, the service is running, the file is no longer held open for writing (where the
+ * platform can tell), has stopped growing, and the service has removed ResyncConnectionRDNs — the
+ * DXA removes it only once it is done with the file, so a file seen while the value is still there
+ * is never reported. Where the DSS keeps its own account of the generation (the lab), the file must
+ * also be the one the running service wrote, with the length it wrote; any other file at that name
+ * is handed to `onForeign` to be moved aside (docs/PROTOCOL.md, the Warnings of a result).
+ * Watch events wake the loop at once; a fallback interval covers missed events.
  */
-import type { DssOperations, FileInfo } from '../operations/operations';
+import type { DssOperations, FileInfo, GenerationStatus, ServiceStatus } from '../operations/operations';
 import type { Reporter } from '../shared/reporter';
 import { ResyncError } from '../shared/errors';
 import { Wake } from './wake';
@@ -23,6 +27,8 @@ export interface WaitOptions {
   /** Progress update interval. */
   progressMs: number;
   progressId: number;
+  /** Moves a file that is not this generation's out of the way (named by the caller). */
+  onForeign?: (file: FileInfo) => Promise<void>;
 }
 
 export const DEFAULT_WAIT: Omit<WaitOptions, 'timeoutMs' | 'recognitionMs' | 'progressId'> = {
@@ -32,9 +38,23 @@ export const DEFAULT_WAIT: Omit<WaitOptions, 'timeoutMs' | 'recognitionMs' | 'pr
   progressMs: 250,
 };
 
-export type WaitOutcome =
-  | { kind: 'complete'; file: FileInfo; valueRemoved: boolean; waitedMs: number }
-  | { kind: 'complete-value-left'; file: FileInfo; waitedMs: number };
+export interface WaitOutcome {
+  kind: 'complete';
+  file: FileInfo;
+  waitedMs: number;
+}
+
+/**
+ * A file the running service is not generating: the service has not begun (StartPending, or its
+ * record is not yet there), is still deciding, or names another file. With the service stopped it
+ * cannot be told (a crashed DXA's partial file), so it is not called foreign.
+ */
+export function isForeignFile(file: FileInfo, status: ServiceStatus, gen: GenerationStatus): boolean {
+  // A service that stopped (a DXA that crashed mid-write) leaves its partial file: not foreign, incomplete.
+  if (status === 'Stopped') return false;
+  if (status === 'StartPending' || gen.state === 'none' || gen.state === 'checking') return true;
+  return gen.fileId !== null && file.id !== undefined && file.id !== gen.fileId;
+}
 
 export async function waitForCompleteFile(
   ops: DssOperations,
@@ -50,15 +70,17 @@ export async function waitForCompleteFile(
   let lastProgress = 0;
   let last: { length: number; at: number; mtime: string } | null = null;
   let runningSince: number | null = null;
+  let folderCheckedAt = 0;
   const activity = `Waiting for ${ops.path.basename(filePath)} on ${ops.computerName}`;
   try {
     for (;;) {
       const now = Date.now();
       const elapsed = now - started;
-      const [service, value, file] = await Promise.all([
+      const [service, value, file, gen] = await Promise.all([
         ops.getService(),
         ops.getResyncValue(),
         ops.statFile(filePath),
+        ops.generationStatus ? ops.generationStatus() : Promise.resolve(null),
       ]);
       if (now - lastProgress >= opts.progressMs) {
         lastProgress = now;
@@ -91,25 +113,56 @@ export async function waitForCompleteFile(
         );
       }
       if (status === 'Running' && runningSince === null) runningSince = now;
+      if (!file && now - folderCheckedAt >= 1000) {
+        // A Dxadata that vanished will never receive the file: say so now, not at the timeout.
+        folderCheckedAt = now;
+        await ops.resolveDxadata(dxadata).catch((e: unknown) => {
+          if (e instanceof ResyncError && e.id === 'DxadataNotFound') {
+            throw new ResyncError('DxadataRemoved', `Dxadata ${dxadata} was removed from ${ops.computerName} while the run waited for Resync.glb; the DXA cannot write it there.`, { target: dxadata });
+          }
+        });
+      }
+
+      if (file && gen && opts.onForeign && isForeignFile(file, status, gen)) {
+        await opts.onForeign(file);
+        last = null;
+        continue;
+      }
 
       let nextQuiet: number | null = null;
-      if (file && file.length > 0) {
+      let settledWithValue = false;
+      if (file && file.length > 0 && status === 'Running') {
         const writer = await ops.isOpenForWrite(filePath);
         const quiet = writer === false ? opts.quietMsNoWriter : opts.quietMsUnknownWriter;
         const same = last !== null && last.length === file.length && last.mtime === file.lastWriteTimeUtc;
         if (!same) last = { length: file.length, at: now, mtime: file.lastWriteTimeUtc };
         const stillFor = last ? now - last.at : 0;
-        if (writer !== true) nextQuiet = value === null ? quiet : quiet * 2 + opts.pollMs;
-        if (writer !== true && same && stillFor >= quiet) {
-          if (value === null) return { kind: 'complete', file, valueRemoved: true, waitedMs: elapsed };
-          // Complete, closed, quiet, but the value is still there: give the DXA the same quiet time
-          // again to remove it, then report the value as left (the caller names the requestors).
-          if (stillFor >= quiet * 2 + opts.pollMs) return { kind: 'complete-value-left', file, waitedMs: elapsed };
+        if (gen) {
+          // The DSS's own account decides: this service wrote this very file, this long, and is done.
+          if (
+            value === null &&
+            writer !== true &&
+            (gen.state === 'written' || gen.state === 'done') &&
+            gen.fileId !== null &&
+            gen.fileId === file.id &&
+            gen.length === file.length
+          ) {
+            return { kind: 'complete', file, waitedMs: elapsed };
+          }
+        } else {
+          settledWithValue = value !== null && writer !== true && same && stillFor >= quiet;
+          if (writer !== true && value === null) nextQuiet = quiet;
+          if (writer !== true && value === null && same && stillFor >= quiet) return { kind: 'complete', file, waitedMs: elapsed };
         }
-      } else if (value !== null && runningSince !== null && now - runningSince >= opts.recognitionMs) {
+      }
+      const doneWithValueLeft = gen !== null && gen.state === 'done' && value !== null && !file;
+      // A file that holds still while the value stays is not reported: the DXA removes the value
+      // only once it is done with the file it generated, so this one is not known to be complete.
+      const noneOrSettled = !file || settledWithValue;
+      if (value !== null && noneOrSettled && (doneWithValueLeft || (runningSince !== null && now - runningSince >= opts.recognitionMs))) {
         throw new ResyncError(
           'RequestorNotRecognised',
-          `The service has been running for ${Math.round((now - runningSince) / 1000)} s, ResyncConnectionRDNs is still present and no Resync.glb was written: the DXA likely did not recognise ${value.map((v) => JSON.stringify(v)).join(', ')} as Remote Dirsync Requestor names (display name, common name or RDN).`,
+          `The service has been running for ${Math.round((now - (runningSince ?? now)) / 1000)} s, ResyncConnectionRDNs is still present and ${file ? `the ${file.length}-byte Resync.glb in Dxadata is not known to be complete (it is not reported)` : 'no Resync.glb was written'}: the DXA likely did not recognise ${value.map((v) => JSON.stringify(v)).join(', ')} as Remote Dirsync Requestor names (display name, common name or RDN).`,
           { target: value.join(', '), requestors: value },
         );
       }

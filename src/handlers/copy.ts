@@ -18,7 +18,7 @@ import { ResyncError, toResyncError } from '../shared/errors';
 import { settleBeforeStop } from '../core/settle';
 import { AuditLog, defaultAuditLog } from '../core/audit';
 import { RunLock } from '../core/lock';
-import { lockFileFor, recoverStale } from '../core/run-lock';
+import { recoverStale } from '../core/run-lock';
 import { deliver, failureOf, normalizeSha256, type OpenSource } from '../copy/deliver';
 import { checkRequestorService, restartAndAwaitConsumption } from '../copy/exchange';
 import { exchangeDone, exchangeNextStep, nextStepFor } from '../copy/next-step';
@@ -127,9 +127,8 @@ export function createCopyHandler(deps: CopyHandlerDeps = {}): CommandHandler {
           const runId = randomUUID();
           audit = new AuditLog(defaultAuditLog(p.labPath), { runId, computerName: ops!.computerName });
           // One run per server: a `new` run restarting the same service must not overlap this one.
-          lock = await RunLock.acquire(lockFileFor({ labPath: p.labPath }, ops!.computerName), ops!.computerName, runId, (stale) =>
-            recoverStale(ops!, stale, ctx.reporter, audit!).then(() => undefined),
-          );
+          const store = await ops!.lockStore();
+          lock = await RunLock.acquire(store, ops!.computerName, runId, (stale) => recoverStale(ops!, stale, ctx.reporter, audit!, store.location).then(() => undefined));
         }
       }
 

@@ -26,7 +26,8 @@ const labInitAndStart: CommandHandler = async (params, ctx) => {
   }
 };
 
-export const HANDLERS: Readonly<Record<string, CommandHandler>> = {
+/** A table without a prototype, so only these names are commands. */
+export const HANDLERS: Readonly<Record<string, CommandHandler>> = Object.assign(Object.create(null) as Record<string, CommandHandler>, {
   new: newHandler,
   recover: recoverHandler,
   copy: copyHandler,
@@ -37,4 +38,4 @@ export const HANDLERS: Readonly<Record<string, CommandHandler>> = {
   requestors: requestorsHandler,
   'lab-directory-start': labDirectoryStartHandler,
   'lab-directory-stop': labDirectoryStopHandler,
-};
+});

@@ -13,6 +13,7 @@ import { openLabOperations } from '../operations/lab-adapter';
 import { initLab, readLabConfig, setLabFaults } from '../lab/layout';
 import { labPaths, postofficeGlb, SERVICE_KEY } from '../lab/paths';
 import { labServiceState } from '../lab/control';
+import { sleep } from '../shared/sleep';
 import { RegistryStore } from '../lab/registry-store';
 import { resolveLabDxadata } from '../lab/dxadata';
 import { buildLabGlb } from '../lab/glb-format';
@@ -208,6 +209,11 @@ function labServiceHandler(action: 'startService' | 'stopService'): CommandHandl
     const ops = await openLabOperations(dir);
     try {
       await ops[action](timeoutMs);
+      if (action === 'startService' && ops.generationStatus) {
+        // Return once the DXA has looked at ResyncConnectionRDNs, so the lab is quiet when idle.
+        const until = Date.now() + timeoutMs;
+        while ((await ops.generationStatus()).state === 'checking' && Date.now() < until) await sleep(10);
+      }
     } finally {
       await ops.dispose();
     }
@@ -263,6 +269,8 @@ export const labFaultHandler: CommandHandler = async (params, ctx) => {
   if (times !== undefined) faults.failStartTimes = times;
   const delay = optNumber(params, 'startDelayMs', 0, 3_600_000);
   if (delay !== undefined) faults.startDelayMs = delay;
+  const prepare = optNumber(params, 'prepareMs', 0, 3_600_000);
+  if (prepare !== undefined) faults.prepareMs = prepare;
   const clear = optBool(params, 'clear');
   const result = await setLabFaults(dir, faults, { replace: clear });
   const pending = optStringArray(params, 'pendingValue');

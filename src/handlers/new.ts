@@ -4,14 +4,15 @@
  * and emits one ResyncGlb.Result per group. The first failed group stops the rest.
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { CommandHandler } from '../protocol/context';
 import { optBool, optEnum, optNumber, optString, optStringArray } from '../protocol/params';
 import { openOperations, type TargetParams } from '../operations/open';
 import { TRANSPORTS } from '../operations/windows/transport';
 import { AuditLog, defaultAuditLog } from '../core/audit';
-import { RunLock, isStale, readLock } from '../core/lock';
-import { defaultOutputFolder, lockFileFor, recoverStale } from '../core/run-lock';
+import { RunLock, readLockFrom, staleReason, UNREADABLE_STALE_MS } from '../core/lock';
+import { defaultOutputFolder, recoverStale } from '../core/run-lock';
 import { runNewResync } from '../core/procedure';
 import { newRunState, type RunState } from '../core/run-state';
 import { ResyncError, toResyncError } from '../shared/errors';
@@ -60,7 +61,11 @@ export function readGroups(params: Record<string, unknown>): unknown[][] {
       throw new ResyncError('Usage', `Group ${i + 1} must be a name or a non-empty array of names.`, { target: 'group' });
     });
   }
-  return [requestors ?? []];
+  // Before the DSS is reached: a run without names is a usage error, not a connection attempt.
+  if (requestors === undefined || requestors.length === 0) {
+    throw new ResyncError('Usage', 'Name at least one requestor (-Requestor, --requestor): the display name, common name or RDN of a Remote Dirsync Requestor.', { target: 'requestor' });
+  }
+  return [requestors];
 }
 
 function groupLabel(names: readonly unknown[]): string {
@@ -96,9 +101,9 @@ export const newHandler: CommandHandler = async (params, ctx) => {
   const completed: Array<{ group: number; requestor: string[]; path: string }> = [];
   try {
     if (!whatIf) {
-      lock = await RunLock.acquire(lockFileFor(target, ops.computerName), ops.computerName, runId, (stale) =>
-        recoverStale(ops, stale, ctx.reporter, audit).then(() => undefined),
-      );
+      // The lock lives on the DSS, so every workstation and every spelling of its name meets it.
+      const store = await ops.lockStore();
+      lock = await RunLock.acquire(store, ops.computerName, runId, (stale) => recoverStale(ops, stale, ctx.reporter, audit, store.location).then(() => undefined));
     }
     // One group after another under the one lock; the first failure stops the rest.
     for (let gi = 0; gi < groups.length; gi += 1) {
@@ -199,22 +204,32 @@ export const recoverHandler: CommandHandler = async (params, ctx) => {
     computerName: ops.computerName,
   });
   try {
-    const file = lockFileFor(target, ops.computerName);
-    const held = await readLock(file);
+    const store = await ops.lockStore();
+    const file = store.location;
+    const held = await readLockFrom(store);
     if (!held) {
-      ctx.reporter.verbose(`No run lock for ${ops.computerName}: nothing to recover.`);
+      ctx.reporter.warning(`No run lock for ${ops.computerName} (${file}): no run died mid-way; nothing to recover.`);
       return;
     }
-    if (!isStale(held)) {
-      ctx.reporter.verbose(`Run ${held.runId} (pid ${held.pid} on ${held.host}) is still alive or on another host; not touched.`);
+    if (held.unreadable && held.ageMs < UNREADABLE_STALE_MS) {
+      ctx.reporter.warning(`The run lock ${file} cannot be read and is only ${Math.round(held.ageMs / 1000)} s old; not touched. Run recover again in a few seconds.`);
       return;
     }
-    // Taking the lock recovers the stale journal (RunLock.acquire) and releases it again.
-    const lock = await RunLock.acquire(file, ops.computerName, randomUUID(), async (stale) => {
-      const rb = await recoverStale(ops, stale, ctx.reporter, audit);
+    if (!held.unreadable && !staleReason(held.info)) {
+      ctx.reporter.warning(
+        `Run ${held.info.runId} by ${held.info.user} (pid ${held.info.pid} on ${held.info.host}, since ${held.info.since}) holds ${ops.computerName} and is ${held.info.host === hostname() ? 'alive' : 'on another host, where it cannot be checked from here'}; not touched.`,
+      );
+      return;
+    }
+    // Taking the lock recovers the stale journal (RunLock.acquire, holding the DSS) and releases it again.
+    let recovered = false;
+    const lock = await RunLock.acquire(store, ops.computerName, randomUUID(), async (stale) => {
+      recovered = true;
+      const rb = await recoverStale(ops, stale, ctx.reporter, audit, file);
       for (const u of rb.undone) ctx.reporter.warning(`Recovered: ${u}`);
     });
     await lock.release();
+    if (!recovered) ctx.reporter.warning(`The run lock of ${ops.computerName} was released by its holder meanwhile; nothing to recover.`);
   } finally {
     await ops.dispose();
   }

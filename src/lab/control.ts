@@ -10,7 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ResyncError } from '../shared/errors';
 import { writeFileAtomic } from './atomic';
 import { labPaths } from './paths';
-import { pidAlive, processStartToken } from './process-info';
+import { pidAlive, processStartToken } from '../shared/process-info';
 import { sleep } from '../shared/sleep';
 import { readServiceState, withServiceLock, writeServiceFile, type ServiceState } from './service-state';
 

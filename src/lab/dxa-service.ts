@@ -24,7 +24,7 @@ import { buildLabGlb, readLabGlb, type GlbPostoffice } from './glb-format';
 import { readLabConfig, setLabFaults } from './layout';
 import { matchRequestorNames } from './name-matching';
 import { labPaths, SERVICE_KEY, type LabPaths } from './paths';
-import { processStartToken, pidAlive } from './process-info';
+import { processStartToken, pidAlive } from '../shared/process-info';
 import { sleep } from '../shared/sleep';
 import { readRecipients } from './recipients';
 import { RegistryStore } from './registry-store';
@@ -40,13 +40,33 @@ interface FileIdentity {
   birthtimeNs: string;
 }
 
+/**
+ * The lab DXA's own completion signal (a real DXA has none): which process is doing what with
+ * ResyncConnectionRDNs. See GenerationStatus in src/operations/operations.ts.
+ */
+export interface DxaGeneration {
+  pid: number;
+  startToken: string | null;
+  state: 'checking' | 'generating' | 'written' | 'done';
+  since: string;
+  path?: string;
+  file?: FileIdentity;
+  length?: number;
+}
+
 export interface DxaState {
   ownResync?: FileIdentity & { path: string };
+  generation?: DxaGeneration;
   /** The DXA process that last generated a Resync.glb (a restart after it is owed while it runs). */
   generatedBy?: { pid: number; token: string | null; at: string };
 }
 
-function identityOf(st: BigIntStats): FileIdentity {
+/** The FileInfo.id the lab operations give a file with this identity. */
+export function fileIdOf(id: FileIdentity): string {
+  return `${id.dev}:${id.ino}:${id.birthtimeNs}`;
+}
+
+export function identityOf(st: BigIntStats): FileIdentity {
   return { dev: String(st.dev), ino: String(st.ino), birthtimeNs: String(st.birthtimeNs) };
 }
 
@@ -87,6 +107,17 @@ class LabDxa {
         ...(lastError ? { lastError } : {}),
       }),
     );
+  }
+
+  /** Updates the generation record in dxa-state.json, keeping what else is there. */
+  private async recordGeneration(g: Omit<DxaGeneration, 'pid' | 'startToken' | 'since'>): Promise<void> {
+    const cur = (await readJson<DxaState>(this.paths.dxaState).catch(() => null)) ?? {};
+    // Later states keep the file this process wrote (`done` after `written`).
+    const mine = cur.generation && cur.generation.pid === process.pid ? cur.generation : {};
+    await writeJsonAtomic(this.paths.dxaState, {
+      ...cur,
+      generation: { ...mine, pid: process.pid, startToken: this.token, since: new Date().toISOString(), ...g },
+    } satisfies DxaState);
   }
 
   private async config(): Promise<LabConfig> {
@@ -131,11 +162,14 @@ class LabDxa {
       process.exit(1);
     }
     await sleep(Math.max(0, requestedAt + cfg.timing.startMs + (cfg.faults.startDelayMs ?? 0) - Date.now()));
+    // Recorded before Running, so anyone who sees Running also sees that the value may be read now.
+    await this.recordGeneration({ state: 'checking' });
     await this.setStatus('Running');
     this.log('The Microsoft Exchange Directory Synchronization service started (lab).');
     cfg = await this.config();
     await this.importWaitingResync(cfg);
     await this.processResync(cfg);
+    await this.recordGeneration({ state: 'done' });
     if (this.stopRequested) await this.stop();
   }
 
@@ -275,7 +309,14 @@ class LabDxa {
       this.log('Cannot find Dxadata (no DXADataPath, setup key or ImagePath); nothing written.');
       return;
     }
+    // The DXA's database lives in Dxadata (Q193378): without the folder there is nothing to work from.
+    if (!(await stat(where.path).then((s) => s.isDirectory(), () => false))) {
+      this.log(`Dxadata ${where.path} does not exist; no ${CONTRACT.resyncFileName} written; the value is left in place.`);
+      return;
+    }
     this.log(`Generating ${CONTRACT.resyncFileName} for ${match.recognised.map((r) => JSON.stringify(r.displayName)).join(', ')} in ${where.path}.`);
+    await this.recordGeneration({ state: 'generating', path: join(where.path, CONTRACT.resyncFileName) });
+    if (cfg.faults.prepareMs) await sleep(cfg.faults.prepareMs);
     await this.writeResync(cfg, join(where.path, CONTRACT.resyncFileName), match.recognised);
     await this.store.deleteValue(SERVICE_KEY, CONTRACT.resyncValue.name);
     this.log(`Removed ${CONTRACT.resyncValue.name} (Q150976).`);
@@ -308,7 +349,13 @@ class LabDxa {
     this.writing = true;
     const fh = await open(file, 'w');
     // Remember which file is this DXA's own (before any data: a crash must not lose it).
-    await writeJsonAtomic(this.paths.dxaState, { ownResync: { path: file, ...identityOf(await fh.stat({ bigint: true })) } } satisfies DxaState);
+    const identity = identityOf(await fh.stat({ bigint: true }));
+    const cur = (await readJson<DxaState>(this.paths.dxaState).catch(() => null)) ?? {};
+    await writeJsonAtomic(this.paths.dxaState, {
+      ...cur,
+      ownResync: { path: file, ...identity },
+      generation: { pid: process.pid, startToken: this.token, since: new Date().toISOString(), state: 'generating', path: file, file: identity },
+    } satisfies DxaState);
     // With crash-mid-write the process dies once half the file is out, leaving it truncated.
     const crashAt = cfg.faults.crashMidWrite ? Math.max(1, Math.floor(data.length / 2)) : Infinity;
     for (let off = 0; off < data.length; off += chunk) {
@@ -325,6 +372,7 @@ class LabDxa {
     await fh.close();
     this.writing = false;
     this.log(`Wrote ${CONTRACT.resyncFileName}: ${data.length} bytes.`);
+    await this.recordGeneration({ state: 'written', path: file, file: identity, length: data.length });
     // Q156063 asks for a restart after each generation; until this process ends the lab counts it
     // as owed (lab status shows RestartAfterGeneration). What a real DXA does without it is not
     // documented: the lab only reports it.

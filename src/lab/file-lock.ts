@@ -1,6 +1,7 @@
 /**
  * A small cross-process mutex for the lab's read-modify-write files (registry.json, service.json).
- * The lock is a file created with O_EXCL holding the owner's pid and start token. A lock whose owner
+ * The lock is a file created whole (temporary file, then link) holding the owner's pid and start
+ * token; one that cannot be read is broken once UNREADABLE_LOCK_STALE_MS has passed. A lock whose owner
  * is dead is broken by renaming it away (only one contender can rename a given inode) and checking
  * that the renamed file is the same inode that was judged stale; a live lock grabbed by mistake is
  * put back with link(), which never overwrites.
@@ -8,7 +9,7 @@
 import { open, readFile, rename, rm, stat, link } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { ResyncError } from '../shared/errors';
-import { pidAlive, processStartToken } from './process-info';
+import { pidAlive, processStartToken } from '../shared/process-info';
 import { sleep } from '../shared/sleep';
 
 export interface LockOptions {
@@ -24,31 +25,50 @@ interface LockBody {
   nonce: string;
 }
 
+/** A lock file that cannot be read is broken once it is this old (they are held for milliseconds). */
+export const UNREADABLE_LOCK_STALE_MS = 2000;
+
+/**
+ * Creates the lock whole or not at all: the body goes to a temporary file first, which is then
+ * linked to the lock's name (fails if it exists), so a process dying or a full disk never leaves an
+ * empty lock behind.
+ */
 async function tryCreate(lockFile: string, body: LockBody): Promise<boolean> {
+  const tmp = `${lockFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    const fh = await open(lockFile, 'wx');
+    const fh = await open(tmp, 'wx');
     try {
       await fh.writeFile(JSON.stringify(body));
     } finally {
       await fh.close();
     }
+    await link(tmp, lockFile);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
+  } finally {
+    await rm(tmp, { force: true }).catch(() => undefined);
   }
 }
 
 async function breakIfStale(lockFile: string): Promise<void> {
   let ino: number;
-  let body: LockBody;
+  let body: LockBody | null = null;
+  let ageMs: number;
   try {
-    ino = (await stat(lockFile)).ino;
+    const st = await stat(lockFile);
+    ino = st.ino;
+    ageMs = Date.now() - st.mtimeMs;
+  } catch {
+    return; // gone
+  }
+  try {
     body = JSON.parse(await readFile(lockFile, 'utf8')) as LockBody;
   } catch {
-    return; // gone, or being written right now: not stale
+    body = null; // empty or damaged (left by an older version, or a damaged disk)
   }
-  if (pidAlive(body.pid, body.start)) return;
+  if (body ? pidAlive(body.pid, body.start) : ageMs < UNREADABLE_LOCK_STALE_MS) return;
   const aside = `${lockFile}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
     await rename(lockFile, aside);

@@ -5,7 +5,7 @@
  */
 import { readJson, writeJsonAtomic } from './atomic';
 import { withFileLock } from './file-lock';
-import { pidAlive } from './process-info';
+import { pidAlive } from '../shared/process-info';
 import type { LabServiceStatus } from './types';
 
 export interface ServiceFile {

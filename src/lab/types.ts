@@ -75,6 +75,8 @@ export interface LabFaults {
   crashMidWrite?: boolean;
   /** Extra time spent StartPending. */
   startDelayMs?: number;
+  /** Time between reading ResyncConnectionRDNs and opening Resync.glb (a DXA reading its directory first). */
+  prepareMs?: number;
   /**
    * The DXA also processes (imports and removes) at start a Resync.glb it wrote itself and that was
    * left in Dxadata — docs/domain.md's inferred risk. Without it only files placed there by someone else

@@ -6,6 +6,7 @@
  */
 import type { PlatformPath } from 'node:path';
 import type { DxadataSource } from '../shared/contract';
+import type { LockStore } from '../shared/lock-store';
 
 export type { DxadataSource };
 
@@ -24,6 +25,23 @@ export interface FileInfo {
   length: number;
   /** ISO 8601, UTC. */
   lastWriteTimeUtc: string;
+  /** Identifies the file itself, not its name (a file replaced under the same name differs), where the platform can tell. */
+  id?: string;
+}
+
+/**
+ * What the service process running now does with ResyncConnectionRDNs, where the DSS can tell
+ * (the lab DXA records it; a real DXA does not): `checking` from before it reads the value until
+ * it decides, `generating` while it writes Resync.glb, `written` once the file is closed,
+ * `done` once it has removed the value, `none` when the running process has not begun (or there
+ * is no running process).
+ */
+export interface GenerationStatus {
+  state: 'none' | 'checking' | 'generating' | 'written' | 'done';
+  /** FileInfo.id of the file it writes or wrote; null before it opened one. */
+  fileId: string | null;
+  /** Bytes written, once `written`. */
+  length: number | null;
 }
 
 export interface DxadataLocation {
@@ -72,8 +90,11 @@ export interface DssOperations {
   getService(): Promise<ServiceInfo | null>;
   /** Stops the service and waits until it is stopped; throws ResyncError ServiceStopTimeout. */
   stopService(timeoutMs: number): Promise<ServiceInfo>;
-  /** Starts the service and waits until it is running; throws ResyncError ServiceStartFailed. */
-  startService(timeoutMs: number): Promise<ServiceInfo>;
+  /**
+   * Starts the service and waits until it is running; throws ResyncError ServiceStartFailed.
+   * An aborted signal ends the wait early (the start itself may still go on); the caller checks it.
+   */
+  startService(timeoutMs: number, signal?: AbortSignal): Promise<ServiceInfo>;
 
   /** Finds Dxadata as docs/domain.md says (explicit path, else DXADataPath, else Setup\Services, else ImagePath). */
   resolveDxadata(explicitPath?: string): Promise<DxadataLocation>;
@@ -98,6 +119,13 @@ export interface DssOperations {
   setGlobalMaxSeq?(value: number | null): Promise<void>;
   /** Every requestor the DSS knows, with its export settings; null when it cannot see them. */
   getRequestorConfigurations?(): Promise<RequestorConfiguration[] | null>;
+  /**
+   * Where the run lock of this DSS lives, on the DSS itself (a folder of the DSS reached through the
+   * same transport), so every workstation and every spelling of its name meets the same lock.
+   */
+  lockStore(): Promise<LockStore>;
+  /** The DXA's own account of its generation, where the DSS keeps one; absent elsewhere. */
+  generationStatus?(): Promise<GenerationStatus>;
   /** Releases sessions, watchers and child processes. Safe to call twice. */
   dispose(): Promise<void>;
 }

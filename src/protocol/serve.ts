@@ -4,11 +4,11 @@
  * EOF on stdin after the request means the caller is gone: the run is cancelled and rolled back.
  * stdout: NDJSON events, starting with `hello` and ending with `end`.
  */
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { EXIT, ResyncError, toResyncError } from '../shared/errors';
 import { EventWriter, PROTOCOL_VERSION, type Sink } from './events';
-import { parseControl, parseRequest } from './request';
+import { MAX_REQUEST_BYTES, parseControl, parseRequest } from './request';
+import { boundedLines } from './lines';
 import type { CommandHandler } from './context';
 
 export interface ServeOptions {
@@ -23,8 +23,8 @@ export async function serve(opts: ServeOptions): Promise<number> {
   const out = new EventWriter(opts.sink);
   out.emit({ event: 'hello', protocol: PROTOCOL_VERSION, version: opts.version, pid: process.pid });
   const controller = new AbortController();
-  const rl = createInterface({ input: opts.input, crlfDelay: Infinity });
-  const lines = rl[Symbol.asyncIterator]();
+  // The limit is enforced while reading, so a huge unterminated line is never buffered whole.
+  const lines = boundedLines(opts.input, MAX_REQUEST_BYTES, 64 * 1024);
   let exitCode: number = EXIT.ok;
   let ended = false;
   let nonTerminatingFailures = 0;
@@ -32,9 +32,11 @@ export async function serve(opts: ServeOptions): Promise<number> {
     const first = await lines.next();
     if (first.done) throw new ResyncError('ProtocolError', 'No request arrived on stdin.');
     const req = parseRequest(first.value);
-    const handler = opts.handlers[req.command];
-    if (!handler) {
-      throw new ResyncError('ProtocolError', `Unknown command ${JSON.stringify(req.command)}; known: ${Object.keys(opts.handlers).join(', ')}.`);
+    const table = opts.handlers;
+    // Own entries only: a command named after an object method (constructor, toString) is unknown.
+    const handler = Object.prototype.hasOwnProperty.call(table, req.command) ? table[req.command] : undefined;
+    if (typeof handler !== 'function') {
+      throw new ResyncError('UnknownCommand', `Unknown command ${JSON.stringify(req.command)}; known: ${Object.keys(table).join(', ')}.`, { target: req.command });
     }
     // Watch the rest of stdin for cancel, and treat its end as the caller's disappearance.
     void (async () => {
@@ -71,7 +73,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
   } finally {
     ended = true;
     out.emit({ event: 'end', exitCode });
-    rl.close();
+    void lines.return(undefined).catch(() => undefined);
   }
   return exitCode;
 }

@@ -10,6 +10,7 @@ export const ERRORS = {
   InvalidRequestor: { category: 'InvalidArgument', exitCode: 2 },
   InvalidPath: { category: 'InvalidArgument', exitCode: 2 },
   ProtocolError: { category: 'InvalidData', exitCode: 2 },
+  UnknownCommand: { category: 'InvalidArgument', exitCode: 2 },
   // preflight refusals (nothing was changed)
   ServiceNotFound: { category: 'ObjectNotFound', exitCode: 3 },
   ValuePending: { category: 'ResourceExists', exitCode: 3 },
@@ -21,12 +22,14 @@ export const ERRORS = {
   AccessDenied: { category: 'PermissionDenied', exitCode: 3 },
   PowerShellNotFound: { category: 'NotInstalled', exitCode: 3 },
   MixedConfiguration: { category: 'InvalidOperation', exitCode: 3 },
+  JournalRejected: { category: 'SecurityError', exitCode: 3 },
   // the run failed and was rolled back
   ServiceStopTimeout: { category: 'OperationTimeout', exitCode: 1 },
   ServiceStartFailed: { category: 'InvalidResult', exitCode: 1 },
   RequestorNotRecognised: { category: 'ObjectNotFound', exitCode: 1 },
   Timeout: { category: 'OperationTimeout', exitCode: 4 },
   IncompleteFile: { category: 'InvalidResult', exitCode: 1 },
+  DxadataRemoved: { category: 'ObjectNotFound', exitCode: 1 },
   Cancelled: { category: 'OperationStopped', exitCode: 1 },
   ConnectionLost: { category: 'ConnectionError', exitCode: 1 },
   OperationFailed: { category: 'NotSpecified', exitCode: 1 },
@@ -104,5 +107,11 @@ export function isResyncError(e: unknown): e is ResyncError {
 export function toResyncError(e: unknown, fallback: ErrorId = 'Internal'): ResyncError {
   if (isResyncError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
+  // A full volume is never "a bug": say so, wherever it happened.
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as NodeJS.ErrnoException).code) : undefined;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    const path = (e as NodeJS.ErrnoException).path;
+    return new ResyncError('DiskFull', `The volume ran out of space${path ? ` writing ${path}` : ''} (${code}).`, { target: path, code });
+  }
   return new ResyncError(fallback, message);
 }

@@ -28,7 +28,7 @@ export function fileSafe(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
-export type RunFileKind = 'taken' | 'previous' | 'incomplete';
+export type RunFileKind = 'taken' | 'previous' | 'incomplete' | 'generated' | `foreign-${number}`;
 
 /** The name of a Resync.glb a run keeps in its output folder. */
 export function runFileName(computerName: string, stamp: string, kind: RunFileKind): string {

@@ -43,6 +43,11 @@ export class FakeDss implements DssOperations {
   private listeners = new Set<() => void>();
   private timers: NodeJS.Timeout[] = [];
 
+  /** The fake keeps no run lock; the lock has its own tests (test/integration/run-lock.test.ts). */
+  async lockStore(): Promise<never> {
+    throw new Error('FakeDss has no run lock');
+  }
+
   constructor(faults: FakeFaults = {}) {
     this.faults = faults;
     if (faults.sequence) {

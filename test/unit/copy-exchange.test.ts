@@ -2,6 +2,7 @@
  * The Exchange-requestor path of `copy` (docs/domain.md Q156124, Q193395) against a fake DssOperations
  * whose Dxadata is a real folder: on start, its "DXA" imports Resync.glb and removes it.
  */
+import { FileLockStore, type LockStore } from '../../src/core/lock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,11 @@ class FakeRequestor implements DssOperations {
   imported: Buffer | null = null;
   busyLeft: number;
   disposed = false;
+
+  /** The run lock where the lab keeps it: <lab>/.resyncglb/run.lock (Dxadata is <lab>/exchsrvr/Dxadata). */
+  async lockStore(): Promise<LockStore> {
+    return new FileLockStore(join(this.dxadata, '..', '..', '.resyncglb', 'run.lock'));
+  }
   private listeners = new Set<() => void>();
   private timers: NodeJS.Timeout[] = [];
   constructor(

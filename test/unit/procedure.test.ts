@@ -57,7 +57,6 @@ describe('runNewResync on a fake DSS', () => {
     expect(data.toString()).toContain('chunk 3 for PO1,PO2'); // all four chunks, not a partial file
     expect(r!.Sha256).toMatch(/^[0-9A-F]{64}$/);
     expect(r!.ValueRemoved).toBe(true);
-    expect(r!.ValueRemovedBy).toBe('DXA');
     expect(r!.ServiceStatus).toBe('Running');
     expect(dss.value).toBeNull();
     expect(dss.files.size).toBe(0); // nothing left in Dxadata
@@ -166,13 +165,13 @@ describe('runNewResync on a fake DSS', () => {
     expect(dss.taken.get(r!.Path)!.toString()).not.toContain('OLD FILE');
   });
 
-  it('warns and removes the value when the DXA wrote the file but left the value', async () => {
+  it('never reports a file while the DXA leaves the value: RequestorNotRecognised, value removed, file moved out unreported', async () => {
     const { dss, reporter, options } = setup({ leaveValue: true });
-    const r = await runNewResync(dss, options, reporter, new AbortController().signal);
-    expect(r!.Warnings.join(' ')).toMatch(/likely not recognised/);
-    expect(r!.ValueRemoved).toBe(true);
-    expect(r!.ValueRemovedBy).toBe('ResyncGlb');
+    const e = await failure(runNewResync(dss, options, reporter, new AbortController().signal));
+    expect(e.id).toBe('RequestorNotRecognised');
+    expect(e.message).toMatch(/not known to be complete/);
     expect(dss.value).toBeNull();
+    expect(dss.status).toBe('Running');
   });
 
   it('cancellation rolls back like a failure', async () => {

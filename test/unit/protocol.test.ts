@@ -49,7 +49,6 @@ describe('protocol (docs/PROTOCOL.md)', () => {
     ['[1,2]', 'JSON object'],
     ['{"protocol":2,"command":"new"}', 'Unsupported protocol'],
     ['{"protocol":1}', "no 'command'"],
-    ['{"protocol":1,"command":"nope"}', 'Unknown command'],
     ['{"protocol":1,"command":"new","params":[]}', "'params'"],
     ['{"protocol":1,"command":"new","secret":{"userName":"u"}}', "'secret'"],
   ])('rejects the malformed request %s with ProtocolError (exit 2)', async (line, why) => {

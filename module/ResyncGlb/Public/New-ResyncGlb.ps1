@@ -176,7 +176,7 @@ function New-ResyncGlb {
     ComputerName). Each input object is one configuration group.
 
     .OUTPUTS
-    ResyncGlb.Result. ComputerName, Requestor, Path, Length, Sha256, LastWriteTimeUtc, ValueRemoved, ValueRemovedBy (DXA, or ResyncGlb when the DXA left the value),
+    ResyncGlb.Result. ComputerName, Requestor, Path, Length, Sha256, LastWriteTimeUtc, ValueRemoved (true: a file is reported only once the DXA itself removed the value),
     ServiceStatus, Duration, BackupPath, DxadataPath, DxadataSource, PreviousFilePath, Warnings, RunId,
     FinalRestart (Restarted, Skipped, StoppedAsBefore, Failed), FinalRestartError, GlobalMaxSeqInResync,
     DxaVersion, Group, GroupCount. One per configuration group.

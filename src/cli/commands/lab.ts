@@ -150,6 +150,7 @@ Examples:
     .option('--slow-write <ms>', 'pause this long after each chunk while writing Resync.glb')
     .option('--crash-mid-write', 'the DXA dies halfway through writing Resync.glb (truncated file, service Stopped)')
     .option('--start-delay <ms>', 'extra time the service stays StartPending')
+    .option('--prepare-delay <ms>', 'time the DXA spends between reading ResyncConnectionRDNs and opening Resync.glb')
     .option('--import-on-start', 'the DXA also imports (and removes) at start a Resync.glb it wrote itself and that was left in Dxadata; files placed there by others are always imported (Q156124)')
     .option('--clear', 'remove all faults first (alone: clear every fault)')
     .option('--pending-value <name>', 'write ResyncConnectionRDNs with this name, as an unfinished earlier attempt would (repeat for several)', collect, [])
@@ -182,6 +183,7 @@ Examples:
           importOnStart: o.importOnStart ? true : undefined,
           slowWriteMs: o.slowWrite,
           startDelayMs: o.startDelay,
+          prepareMs: o.prepareDelay,
           clear: Boolean(o.clear),
           pendingValue: pending.length ? pending : undefined,
           oldResync: Boolean(o.oldResync),

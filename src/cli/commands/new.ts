@@ -3,9 +3,8 @@ import { runFromCli } from '../run-handler';
 import { newHandler } from '../../handlers/new';
 import { TRANSPORTS } from '../../operations/windows/transport';
 import { readSecretFromStdin } from '../secret';
-
-import { collect } from '../options';
 import { ResyncError } from '../../shared/errors';
+import { collect } from '../options';
 
 /** `--group '["a","b"]'` is one group of names (JSON keeps commas and spaces in names); a plain word is a group of one. */
 export function parseGroupArg(arg: string): string[] {
@@ -78,11 +77,13 @@ Examples:
     .action(async (o: Record<string, unknown>) => {
       const groupArgs = o.group as string[];
       const requestorArgs = o.requestor as string[];
-      const secret = o.user ? await readSecretFromStdin(String(o.user), Boolean(o.passwordStdin)) : undefined;
       await runFromCli(
+        // Inside the handler, so a missing or empty password is a usage error like any other (exit 2, JSON with --json).
         async (params, ctx) => {
+          if (o.passwordStdin && !o.user) throw new ResyncError('Usage', '--password-stdin needs --user: the account the password belongs to.', { target: 'user' });
           if (groupArgs.length && requestorArgs.length) throw new ResyncError('Usage', 'Give either -r/--requestor (one group) or -g/--group (one per group), not both.', { target: 'group' });
           if (!groupArgs.length && !requestorArgs.length) throw new ResyncError('Usage', 'Name at least one requestor: -r <name> (repeat), or -g \'["name",...]\' per group.', { target: 'requestor' });
+          const secret = o.user ? await readSecretFromStdin(String(o.user), Boolean(o.passwordStdin)) : undefined;
           const groups = groupArgs.length ? groupArgs.map(parseGroupArg) : undefined;
           await newHandler({ ...params, requestor: groups ? undefined : requestorArgs, group: groups }, { ...ctx, secret });
         },

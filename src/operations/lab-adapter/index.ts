@@ -6,14 +6,17 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, watch, type FSWatcher } from 'node:fs';
 import { link, mkdir, readdir, readlink, readFile, realpath, rm, stat, statfs, unlink, open } from 'node:fs/promises';
-import nodePath, { basename, dirname, resolve, type PlatformPath } from 'node:path';
+import nodePath, { basename, dirname, join, resolve, type PlatformPath } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CONTRACT } from '../../shared/contract';
 import { ResyncError } from '../../shared/errors';
 import { hashFile } from '../../shared/hash-file';
-import type { DssOperations, DxadataLocation, FileInfo, RequestorConfiguration, SequenceSettings, ServiceInfo, Unwatch } from '../operations';
+import type { DssOperations, DxadataLocation, FileInfo, GenerationStatus, RequestorConfiguration, SequenceSettings, ServiceInfo, Unwatch } from '../operations';
 import { describeExport, exportOf } from '../../lab/model';
+import { readJson } from '../../lab/atomic';
+import { FileLockStore, type LockStore } from '../../shared/lock-store';
+import { fileIdOf, type DxaState } from '../../lab/dxa-service';
 import { readLabConfig, SERVICE_DISPLAY_NAME_VALUE } from '../../lab/layout';
 import { labPaths, SERVICE_KEY } from '../../lab/paths';
 import { RegistryStore } from '../../lab/registry-store';
@@ -110,7 +113,7 @@ class LabOperations implements DssOperations {
     return (await this.info(state)) as ServiceInfo;
   }
 
-  async startService(timeoutMs: number): Promise<ServiceInfo> {
+  async startService(timeoutMs: number, signal?: AbortSignal): Promise<ServiceInfo> {
     await this.requireServiceKey();
     let cur = await labServiceState(this.root);
     if (cur.status === 'Running') return (await this.info(cur)) as ServiceInfo;
@@ -125,7 +128,9 @@ class LabOperations implements DssOperations {
       }
     }
     await spawnLabDxa(this.root);
-    const { state, reached } = await waitForLabState(this.root, (s) => s.status === 'Running' || s.status === 'Stopped', timeoutMs);
+    const { state, reached } = await waitForLabState(this.root, (s) => s.status === 'Running' || s.status === 'Stopped', timeoutMs, signal);
+    // A cancel ends the wait; the caller acts on it (the service may still be StartPending).
+    if (!reached && signal?.aborted) return (await this.info(state)) as ServiceInfo;
     // Reached Running (even if the process has since died, e.g. crashing mid-write): started.
     if (state.status === 'Running' || (state.died && state.recorded === 'Running')) return (await this.info(state)) as ServiceInfo;
     if (!reached) {
@@ -170,13 +175,32 @@ class LabOperations implements DssOperations {
 
   async statFile(p: string): Promise<FileInfo | null> {
     try {
-      const st = await stat(p);
+      const st = await stat(p, { bigint: true });
       if (!st.isFile()) return null;
-      return { path: p, length: st.size, lastWriteTimeUtc: st.mtime.toISOString() };
+      return {
+        path: p,
+        length: Number(st.size),
+        lastWriteTimeUtc: new Date(Number(st.mtimeMs)).toISOString(),
+        id: fileIdOf({ dev: String(st.dev), ino: String(st.ino), birthtimeNs: String(st.birthtimeNs) }),
+      };
     } catch (e) {
       if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') return null;
       throw e;
     }
+  }
+
+  async lockStore(): Promise<LockStore> {
+    // Inside the lab folder: the lab is the DSS, whatever name or path spelling reached it.
+    return new FileLockStore(join(this.root, '.resyncglb', 'run.lock'));
+  }
+
+  async generationStatus(): Promise<GenerationStatus> {
+    const none: GenerationStatus = { state: 'none', fileId: null, length: null };
+    const [svc, doc] = await Promise.all([labServiceState(this.root), readJson<DxaState>(this.paths.dxaState).catch(() => null)]);
+    const g = doc?.generation;
+    // Only the record of the process running the service now counts: an earlier DXA's is history.
+    if (!g || svc.status === 'Stopped' || svc.pid !== g.pid || (svc.startToken && g.startToken && svc.startToken !== g.startToken)) return none;
+    return { state: g.state, fileId: g.file ? fileIdOf(g.file) : null, length: g.length ?? null };
   }
 
   async isOpenForWrite(p: string): Promise<boolean | null> {

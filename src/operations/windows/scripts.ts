@@ -31,6 +31,7 @@ export const SCRIPTS = {
   snapshot: 'Get-DssSnapshot.ps1',
   getSequence: 'Get-DxaSequenceSettings.ps1',
   setGlobalMaxSeq: 'Set-GlobalMaxSeq.ps1',
+  lock: 'Invoke-DssLock.ps1',
 } as const;
 
 export type ScriptName = (typeof SCRIPTS)[keyof typeof SCRIPTS];

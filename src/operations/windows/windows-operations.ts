@@ -11,6 +11,7 @@ import { SCRIPTS } from './scripts';
 import { DXADATA_NAMES, GLOBAL_MAX_SEQ_VALUE, RESYNC_VALUE, SERVICE, SERVICE_KEY } from './requests';
 import { isAbsoluteWindowsPath } from './transport';
 import { takeFile } from './take-file';
+import type { LockStore } from '../../shared/lock-store';
 
 export interface WindowsOperationsTuning {
   /** How often watch() polls the DSS (Get-DssSnapshot.ps1). */
@@ -208,6 +209,40 @@ export class WindowsOperations implements DssOperations {
 
   async takeFile(from: string, localTo: string): Promise<{ length: number; sha256: string }> {
     return takeFile(this.session, this.checkDssPath(from, 'The file'), localTo, { chunkBytes: this.tuning.chunkBytes });
+  }
+
+  async lockStore(): Promise<LockStore> {
+    const make = async (claim: boolean): Promise<LockStore> => {
+      const call = (action: string, text?: string) =>
+        this.session.run<{ location: string; dssName: string; created?: boolean; exists?: boolean; text?: string; ageMs?: number }>(SCRIPTS.lock, {
+          action,
+          claim,
+          ...(text !== undefined ? { text } : {}),
+        });
+      const first = await call('Read');
+      let sibling: LockStore | null = null;
+      const store: LockStore = {
+        location: `${first.location} on ${first.dssName || this.computerName}`,
+        createExclusive: async (text) => (await call('Create', text)).created === true,
+        read: async () => {
+          const d = await call('Read');
+          return d.exists ? { text: d.text ?? '', ageMs: typeof d.ageMs === 'number' ? d.ageMs : 0 } : null;
+        },
+        replace: async (text) => {
+          await call('Replace', text);
+        },
+        remove: async () => {
+          await call('Remove');
+        },
+        sibling: () => {
+          if (claim || !sibling) throw new ResyncError('Internal', 'The run lock on the DSS has one claim file beside it, run.lock.recovering.');
+          return sibling;
+        },
+      };
+      if (!claim) sibling = await make(true);
+      return store;
+    };
+    return make(false);
   }
 
   async dispose(): Promise<void> {

@@ -1,0 +1,47 @@
+/**
+ * A run lock's journal is data from a file anyone with access to the lock folder could write, so
+ * before a rollback acts on it its paths are checked: the file it may move must be Resync.glb in the
+ * DSS's own Dxadata (as the DSS resolves it now, domain.md, Q185504/Q147374), and the folder it moves
+ * files to must be an absolute path on this machine that is not a file and not Dxadata itself (the
+ * rollback only creates new names there; it never replaces anything).
+ * Anything else is refused with JournalRejected and nothing is touched.
+ */
+import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import type { DssOperations } from '../operations/operations';
+import { CONTRACT } from '../shared/contract';
+import { ResyncError } from '../shared/errors';
+import type { RunState } from './run-state';
+
+function same(ops: DssOperations, a: string, b: string): boolean {
+  const na = ops.path.normalize(a);
+  const nb = ops.path.normalize(b);
+  return ops.path.sep === '\\' ? na.toLowerCase() === nb.toLowerCase() : na === nb;
+}
+
+export async function checkJournal(ops: DssOperations, state: RunState, lockWhere: string): Promise<void> {
+  const reject = (what: string): never => {
+    throw new ResyncError(
+      'JournalRejected',
+      `The journal of run ${String(state.runId)} in ${lockWhere} ${what}; it was not acted on and nothing was moved. If that run really died mid-way, finish its cleanup by hand (remove ResyncConnectionRDNs, start ${CONTRACT.service.name}, move Resync.glb out of Dxadata); the lock was cleared so the DSS can be used again.`,
+      { target: lockWhere, journal: state },
+    );
+  };
+  if (state.filePath !== null && typeof state.filePath !== 'string') reject('has a file path that is not text');
+  if (typeof state.outputFolder !== 'string' || state.outputFolder === '' || state.outputFolder.includes('\0')) reject('has no usable output folder');
+  if (state.filePath !== null || state.dxadata !== null) {
+    let dxadata: string;
+    try {
+      dxadata = (await ops.resolveDxadata()).path;
+    } catch (e) {
+      return reject(`names files in Dxadata, and Dxadata cannot be found on ${ops.computerName} to check them (${e instanceof Error ? e.message : String(e)})`);
+    }
+    const expected = ops.path.join(dxadata, CONTRACT.resyncFileName);
+    if (state.filePath !== null && !same(ops, state.filePath, expected)) reject(`names ${JSON.stringify(state.filePath)}, which is not ${expected}`);
+    if (state.dxadata !== null && !same(ops, state.dxadata, dxadata)) reject(`names ${JSON.stringify(state.dxadata)} as Dxadata, which is ${dxadata}`);
+    if (ops.target === 'lab' && same(ops, state.outputFolder, dxadata)) reject('names Dxadata as its output folder');
+  }
+  if (!isAbsolute(state.outputFolder)) reject(`names ${JSON.stringify(state.outputFolder)} as its output folder, which is not an absolute path`);
+  const st = await stat(state.outputFolder).catch(() => null);
+  if (st && !st.isDirectory()) reject(`names ${JSON.stringify(state.outputFolder)} as its output folder, which is a file`);
+}
