@@ -325,6 +325,18 @@ describe('a made-up module folder', () => {
     expect(tag(nuspec, 'licenseUrl')).toBe('https://example.invalid/license');
   });
 
+  it('gives the same bytes whatever the build machine\'s time zone (SOURCE_DATE_EPOCH set)', () => {
+    const dir = makeModule('zones');
+    const built = ['UTC', 'Asia/Tokyo', 'America/St_Johns'].map((zone) => {
+      const out = join(work, `zones-out-${zone.replace(/\W+/g, '-')}`);
+      const r = runPackager(['--module', dir, '--out', out], { ...process.env, TZ: zone, SOURCE_DATE_EPOCH: '1700000000' });
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(join(out, 'SHA256SUMS'), 'utf8');
+    });
+    expect(built[1]).toBe(built[0]);
+    expect(built[2]).toBe(built[0]);
+  });
+
   const refusals: Array<[string, Parameters<typeof makeModule>[1], RegExp]> = [
     ['a FileList entry is missing (the bundle was not built)', { omit: ['bin/resync-glb.cjs'] }, /FileList entry 'bin\/resync-glb\.cjs' is not in the module folder \(run 'node build\.mjs' first\)/],
     ['an exported function has no Public file', { omit: ['Public/Set-Thing.ps1'] }, /FunctionsToExport names Set-Thing but there is no Public\/Set-Thing\.ps1/],
