@@ -1,5 +1,5 @@
 /**
- * `node scripts/package.mjs` (npm run package): the .nupkg in the PowerShell Gallery layout and the
+ * `scripts/package.ts` (npm run package): the .nupkg in the PowerShell Gallery layout and the
  * module zip, opened with a ZIP reader written here (and `unzip -t` where it exists), checked against
  * the manifest; plus the packer's refusals on broken module folders.
  */
@@ -12,7 +12,9 @@ import { crc32 as zlibCrc32, inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '..', '..');
-const SCRIPT = join(ROOT, 'scripts', 'package.mjs');
+const SCRIPT = join(ROOT, 'scripts', 'package.ts');
+// The packer is TypeScript, run the way `npm run package` runs it (ts-node, no type checking at run time).
+const TS_NODE = join(ROOT, 'node_modules', 'ts-node', 'register', 'transpile-only.js');
 const MODULE = join(ROOT, 'dist', 'ResyncGlb');
 const PKG_VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const HAS_UNZIP = spawnSync('unzip', ['-v'], { encoding: 'utf8' }).status === 0;
@@ -71,8 +73,8 @@ function readZip(buf: Buffer): ZipEntry[] {
   return out;
 }
 
-function runPackager(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [SCRIPT, ...args], { encoding: 'utf8', timeout: 120_000 });
+function runPackager(args: string[], env: NodeJS.ProcessEnv = process.env): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--require', TS_NODE, SCRIPT, ...args], { encoding: 'utf8', timeout: 120_000, env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -247,7 +249,7 @@ describe('the packages built from a copy of the built module (dist/ResyncGlb)', 
   });
 });
 
-it('`node scripts/package.mjs` with no --module packs the real module folder', () => {
+it('`scripts/package.ts` with no --module packs the real module folder', () => {
   const out = join(work, 'dist-default');
   const r = runPackager(['--out', out]);
   expect(r.code, r.stderr).toBe(0);
@@ -321,6 +323,18 @@ describe('a made-up module folder', () => {
     expect(nuspec).toContain("<description>It's a made-up module</description>");
     expect(tag(nuspec, 'tags')).toBe('One Two PSModule PSIncludes_Function PSFunction_Get-Thing PSFunction_Set-Thing PSCommand_Get-Thing PSCommand_Set-Thing');
     expect(tag(nuspec, 'licenseUrl')).toBe('https://example.invalid/license');
+  });
+
+  it('gives the same bytes whatever the build machine\'s time zone (SOURCE_DATE_EPOCH set)', () => {
+    const dir = makeModule('zones');
+    const built = ['UTC', 'Asia/Tokyo', 'America/St_Johns'].map((zone) => {
+      const out = join(work, `zones-out-${zone.replace(/\W+/g, '-')}`);
+      const r = runPackager(['--module', dir, '--out', out], { ...process.env, TZ: zone, SOURCE_DATE_EPOCH: '1700000000' });
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(join(out, 'SHA256SUMS'), 'utf8');
+    });
+    expect(built[1]).toBe(built[0]);
+    expect(built[2]).toBe(built[0]);
   });
 
   const refusals: Array<[string, Parameters<typeof makeModule>[1], RegExp]> = [

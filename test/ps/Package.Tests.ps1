@@ -17,8 +17,10 @@ BeforeAll {
 
     $work = Join-Path ([System.IO.Path]::GetTempPath()) ('resync-pkg-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
     $out = Join-Path $work 'dist'
-    $packOutput = & node (Join-Path $root 'scripts/package.mjs') --out $out 2>&1
-    if ($LASTEXITCODE -ne 0) { throw "scripts/package.mjs failed (exit $LASTEXITCODE): $($packOutput -join [Environment]::NewLine)" }
+    # Run as `npm run package` runs it: TypeScript through ts-node, without type checking at run time.
+    $tsNode = Join-Path $root 'node_modules/ts-node/register/transpile-only.js'
+    $packOutput = & node --require $tsNode (Join-Path $root 'scripts/package.ts') --out $out 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "scripts/package.ts failed (exit $LASTEXITCODE): $($packOutput -join [Environment]::NewLine)" }
     $nupkg = Join-Path $out "ResyncGlb.$version.nupkg"
     $zipFile = Join-Path $out "ResyncGlb-$version.zip"
 
