@@ -13,7 +13,7 @@ foreach ($folder in @('Private', 'Public')) {
     }
 }
 
-# Fails the import with a message saying what to install (issue 17).
+# Fails the import with a message saying what to install (docs/INSTALL.md).
 $script:NodePath = Get-ResyncNodePath
 
 Register-ArgumentCompleter -CommandName 'New-ResyncGlb' -ParameterName 'Requestor' -ScriptBlock {

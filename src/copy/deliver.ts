@@ -1,5 +1,5 @@
 /**
- * Verified, atomic delivery of one Resync.glb to many requestor folders (issue 14):
+ * Verified, atomic delivery of one Resync.glb to many requestor folders:
  *   check the source and every folder -> create a temporary file in each -> read the source ONCE,
  *   hashing it and fanning each chunk out to every folder (fanout.ts) -> flush and check each copy ->
  *   refuse everything if the source does not match the hash it came with -> in each folder keep an

@@ -1,5 +1,5 @@
 /**
- * Shapes of Copy-ResyncToRequestor / `resync-glb copy` (issue 14): what a delivery takes and the
+ * Shapes of Copy-ResyncToRequestor / `resync-glb copy`: what a delivery takes and the
  * ResyncGlb.CopyResult it emits, one per destination (docs/PROTOCOL.md, "Result types").
  */
 import type { ErrorCategoryName, ErrorId } from '../shared/errors';

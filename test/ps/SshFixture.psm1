@@ -1,4 +1,4 @@
-# A private OpenSSH server on 127.0.0.1 for PowerShell remoting tests (engineering-notes.md §F, §F.1).
+# A private OpenSSH server on 127.0.0.1 for PowerShell remoting tests (docs/ARCHITECTURE.md, "Tests").
 #
 # Start-SshFixture makes a throwaway folder with a host key, a client key, authorized_keys and an
 # sshd_config whose powershell subsystem is the pwsh running these tests, starts
@@ -36,7 +36,7 @@ function Get-SshFixtureSkipReason {
     [CmdletBinding()]
     [OutputType([string])]
     param()
-    if ($IsWindows) { return 'the loopback sshd fixture runs on Linux and macOS only (engineering-notes.md §F)' }
+    if ($IsWindows) { return 'the loopback sshd fixture runs on Linux and macOS only ' }
     if ($PSVersionTable.PSVersion -lt [version]'7.3') { return "New-PSSession -Options needs PowerShell 7.3 or later; this is $($PSVersionTable.PSVersion)" }
     $tools = Get-SshFixtureTool
     if (-not [System.IO.File]::Exists($tools.sshd)) { return "no OpenSSH server at '$($tools.sshd)' (install openssh-server; the fixture never starts the system service)" }
@@ -114,7 +114,7 @@ function Start-SshFixture {
         Copy-Item -LiteralPath "$($fixture.KeyFile).pub" -Destination (Join-Path $root 'authorized_keys')
         $hostPublic = ((Get-Content -Raw -LiteralPath "$($fixture.HostKey).pub").Trim() -split '\s+')[1]
 
-        # Privilege separation folder for an sshd started as root (engineering-notes.md §F step 4).
+        # Privilege separation folder for an sshd started as root (sshd refuses to start as root without it).
         if ($fixture.UserName -eq 'root' -and -not (Test-Path -LiteralPath '/run/sshd')) {
             $null = New-Item -ItemType Directory -Path '/run/sshd' -ErrorAction SilentlyContinue
         }
@@ -214,7 +214,7 @@ function New-SshFixtureSession {
     <#
     .SYNOPSIS
     Opens a PSSession over SSH to the fixture's sshd: key only, pre-seeded known_hosts, a connecting
-    timeout, and one retry (PowerShell's own loopback tests retry too, engineering-notes.md §F).
+    timeout, and one retry (PowerShell's own loopback tests retry too).
     #>
     [CmdletBinding()]
     [OutputType([System.Management.Automation.Runspaces.PSSession])]

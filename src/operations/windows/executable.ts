@@ -1,7 +1,7 @@
 /**
  * Finds the PowerShell executable and checks that it exists before node-powershell is ever
  * constructed: node-powershell crashes Node with an unhandled ProcessError when the executable
- * is missing and no invocation is pending (engineering-notes §0.6, §C.4).
+ * is missing and no invocation is pending (node-powershell 5.0.1, measured on Node 20).
  *
  * Order: the explicit option (the cmdlet's -PowerShell / the `powershell` parameter), then the
  * RESYNCGLB_PWSH environment variable, then `pwsh` on PATH, then (Windows only) `powershell.exe`

@@ -1,7 +1,7 @@
 /**
  * PowerShellHost over node-powershell 5.0.1: one PowerShell child per run, reused for every call.
  *
- * What this class adds to node-powershell (engineering-notes §C):
+ * What this class adds to node-powershell:
  * - The executable is checked before every child is constructed (node-powershell crashes Node on
  *   ENOENT when no call is pending), and the child's exit promise and stdin get handlers, so a
  *   child that dies later cannot crash Node either.

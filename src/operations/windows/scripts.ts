@@ -5,8 +5,8 @@
  *
  * The path is ours (found next to the bundle or the sources) and is checked to contain no quote
  * of any kind PowerShell recognises; base64 has no character PowerShell treats as special. So no
- * request value (requestor names, paths, user names) is ever part of script text
- * (engineering-notes §C.3, §C.5).
+ * request value (requestor names, paths, user names) is ever part of script text: node-powershell's own
+ * template escaping is not injection-safe (docs/ARCHITECTURE.md, "Data, never script text").
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
