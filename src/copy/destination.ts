@@ -162,19 +162,25 @@ export class DestinationWriter implements ChunkSink {
   async commit(now: Date, reporter: Reporter, force: boolean): Promise<string | null> {
     const moved: Array<{ from: string; to: string }> = [];
     const keep = async (old: ExistingFile): Promise<void> => {
+      // Claimed by rename first: a rename moves exactly the file in place at that instant, so a racing
+      // delivery can never remove a file it has not kept (a link-then-unlink of the final name could
+      // unlink another delivery's new file). The claim's name is a temporary one, swept if we die here.
+      const claim = join(this.checked.folder, tempFileName(this.checked.finalName));
+      try {
+        await rename(old.path, claim);
+      } catch (e) {
+        if (errnoOf(e) === 'ENOENT') return; // another delivery kept it first
+        throw e;
+      }
+      const st = await lstat(claim);
       let to = '';
       for (let tries = 0; ; tries++) {
         to = await freeBackupPath(this.checked.folder, this.checked.finalName, now);
-        try {
-          await keepAside(old.path, to);
-          break;
-        } catch (e) {
-          if (errnoOf(e) === 'ENOENT') return; // another delivery kept it first
-          if (errnoOf(e) !== 'EEXIST' || tries >= 20) throw e; // the stamped name was taken meanwhile
-        }
+        if (await placeNoClobber(claim, to)) break;
+        if (tries >= 20) throw Object.assign(new Error(`no free stamped name for ${old.path}; it is kept as ${claim}`), { code: 'EEXIST' });
       }
       moved.push({ from: old.path, to });
-      const msg = `${old.path} (${old.length} bytes, last written ${old.lastWriteTimeUtc}) was kept as ${to}.`;
+      const msg = `${old.path} (${st.size} bytes, last written ${st.mtime.toISOString()}) was kept as ${to}.`;
       if (force) reporter.verbose(msg);
       else reporter.warning(`${msg} Use -Force (--force) to replace an existing file without this warning.`);
     };

@@ -283,8 +283,9 @@ class LabDxa {
       info.format === 'Lab'
         ? `${info.transactions} transactions, ${info.complete ? 'complete' : `incomplete: ${info.problem}`}`
         : 'not in the lab layout, taken as it is';
+    // Logged before the file goes: whoever waits for it to vanish then finds the import in dxa.log.
+    this.log(`Imported the ${CONTRACT.resyncFileName} found in ${where.path} at start (${info.length} bytes; ${what}); removing it (Q156124).`);
     await rm(file, { force: true });
-    this.log(`Imported the ${CONTRACT.resyncFileName} found in ${where.path} at start (${info.length} bytes; ${what}) and removed it (Q156124).`);
   }
 
   private async processResync(cfg: LabConfig): Promise<void> {
