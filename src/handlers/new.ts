@@ -94,7 +94,7 @@ export const newHandler: CommandHandler = async (params, ctx) => {
   const runId = randomUUID();
 
   // Before the DSS is even opened: unknown names fail here, with near matches, changing nothing.
-  await directoryPreflight(params, ctx);
+  await directoryPreflight(params, groups, ctx);
   const ops = await openOperations(target, ctx.secret);
   const audit = new AuditLog(logPath ? resolve(logPath) : defaultAuditLog(target.labPath), { runId, computerName: ops.computerName });
   let lock: RunLock | null = null;

@@ -150,14 +150,16 @@ export function wantsDirectoryPreflight(params: Record<string, unknown>): boolea
 }
 
 /**
- * New-ResyncGlb's directory preflight: every name must identify a Remote Dirsync Requestor, else
- * RequestorNotFound listing near matches; nothing on the DSS is touched. Also says when the named
- * requestors' sequence numbers are below the DSS-wide highest, where GlobalMaxSeqInResync matters
- * (Q215505; reading DXA-*-Seq as the file's header numbers is inference).
+ * New-ResyncGlb's directory preflight: every name of every group must identify a Remote Dirsync
+ * Requestor, else RequestorNotFound listing near matches; nothing on the DSS is touched. Then, per
+ * group, a warning when its requestors are configured differently (Q156063) or their sequence numbers
+ * are below the DSS-wide highest, where GlobalMaxSeqInResync matters (Q215505; reading DXA-*-Seq as
+ * the file's header numbers is inference). One directory read for all groups.
  */
-export async function directoryPreflight(params: Record<string, unknown>, ctx: CommandContext): Promise<void> {
+export async function directoryPreflight(params: Record<string, unknown>, groups: readonly unknown[][], ctx: CommandContext): Promise<void> {
   if (!wantsDirectoryPreflight(params)) return;
-  const { names } = normalizeRequestorNames(params.requestor);
+  const perGroup = groups.map((g) => normalizeRequestorNames(g).names);
+  const names = [...new Set(perGroup.flat())];
   const source = await readSource(params, NEW_KEYS, true);
   const started = Date.now();
   const listing = await listRequestors(source!, ctx);
@@ -177,23 +179,25 @@ export async function directoryPreflight(params: Record<string, unknown>, ctx: C
       { target: check.missing.map((m) => m.name).join(', '), problems },
     );
   }
-  const groups = groupByConfiguration(check.found.map((f) => f.requestor));
-  if (groups.length > 1) {
-    ctx.reporter.warning(
-      `The named requestors have ${groups.length} different export configurations (${groups
-        .map((g) => g.requestors.map((r) => r.rdn).join(', '))
-        .join(' | ')}); one Resync.glb cannot serve them all: run once per group (Q156063 section 3.1.1; Get-ResyncRequestor -GroupByConfiguration).`,
-    );
-  }
-  const named = check.found.map((f) => f.requestor);
-  const behind = (['impSeq', 'reqSeq', 'srvSeq'] as const).filter((k) => {
-    const a = maxOf(named, k);
-    const b = maxOf(listing.requestors, k);
-    return a !== null && b !== null && a < b;
-  });
-  if (behind.length) {
-    ctx.reporter.warning(
-      `The named requestors' highest ${behind.map((k) => k.toUpperCase()).join(', ')} are below those of other requestors on this DSS: unless GlobalMaxSeqInResync is 1, Import at the requestor can fail with fatal error 14 (Q215505).`,
-    );
+  for (const groupNames of perGroup) {
+    const named = check.found.filter((f) => groupNames.includes(f.name)).map((f) => f.requestor);
+    const configs = groupByConfiguration(named);
+    if (configs.length > 1) {
+      ctx.reporter.warning(
+        `The named requestors have ${configs.length} different export configurations (${configs
+          .map((g) => g.requestors.map((r) => r.rdn).join(', '))
+          .join(' | ')}); one Resync.glb cannot serve them all: run once per group (Q156063 section 3.1.1; Get-ResyncRequestor -GroupByConfiguration).`,
+      );
+    }
+    const behind = (['impSeq', 'reqSeq', 'srvSeq'] as const).filter((k) => {
+      const a = maxOf(named, k);
+      const b = maxOf(listing.requestors, k);
+      return a !== null && b !== null && a < b;
+    });
+    if (behind.length) {
+      ctx.reporter.warning(
+        `The named requestors' highest ${behind.map((k) => k.toUpperCase()).join(', ')} are below those of other requestors on this DSS: unless GlobalMaxSeqInResync is 1, Import at the requestor can fail with fatal error 14 (Q215505).`,
+      );
+    }
   }
 }
