@@ -17,12 +17,19 @@ export interface ServeOptions {
   sink: Sink;
   version: string;
   handlers?: Readonly<Record<string, CommandHandler>>;
+  /** Aborted when the caller can no longer read the events (its stdout closed): the run is cancelled like on EOF. */
+  gone?: AbortSignal;
 }
 
 export async function serve(opts: ServeOptions): Promise<number> {
   const out = new EventWriter(opts.sink);
   out.emit({ event: 'hello', protocol: PROTOCOL_VERSION, version: opts.version, pid: process.pid });
   const controller = new AbortController();
+  const onGone = (): void => {
+    if (!ended) controller.abort(new Error('the caller closed the connection (stdout)'));
+  };
+  if (opts.gone?.aborted) onGone();
+  else opts.gone?.addEventListener('abort', onGone, { once: true });
   const rl = createInterface({ input: opts.input, crlfDelay: Infinity });
   const lines = rl[Symbol.asyncIterator]();
   let exitCode: number = EXIT.ok;
@@ -70,6 +77,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
     exitCode = err.exitCode;
   } finally {
     ended = true;
+    opts.gone?.removeEventListener('abort', onGone);
     out.emit({ event: 'end', exitCode });
     rl.close();
   }
