@@ -8,21 +8,25 @@
     Called by ResyncGlb's Windows operations first in each PowerShell child process. The state is
     kept in $global:ResyncGlbDss (the child serves one run and is disposed with it).
 
-    Credentials: the request carries only the user name. When "secret" is "stdin", the password
-    arrives on the next line of this process's standard input ("#" + base64 of its UTF-8 bytes),
-    read by Read-DssSecretLine, so it is never part of any command text, argument, environment
-    variable, file or log. It becomes a PSCredential at once; the plain text is cleared. The
+    Credentials: the request carries only the user name. When "secret" is "pipe", the password
+    is read by Read-DssSecretPipe from the one-shot pipe named in "secretPipe" that the engine
+    serves for this call (after sending the pipe's token): "#" + base64 of its UTF-8 bytes. So it
+    is never part of any command text, argument, environment variable, file or log, and it does
+    not depend on how the host reads standard input. It becomes a PSCredential at once; the plain
+    text is cleared. A pipe that cannot be read is CredentialUnavailable, at once. The
     credential is handed to New-PSSession (Remoting) or New-PSDrive for \\computer\ADMIN$ (Rpc:
     Windows reuses that authenticated connection for the remote registry and service control
     pipes of the same computer), then dropped; neither keeps it beyond the session.
 
     Errors: HostUnreachable (no answer, WinRM not listening, name not found), AccessDenied
-    (credentials refused, not an administrator), else OperationFailed.
+    (credentials refused, not an administrator), CredentialUnavailable (the credential pipe could
+    not be read), else OperationFailed.
 
 .PARAMETER RequestBase64
     Base64 of UTF-8 JSON:
     { "transport": "Local|Remoting|Rpc", "computerName": "DSS01", "userName": null | "DOMAIN\\user",
-      "secret": null | "stdin", "connectTimeoutMs": 30000,
+      "secret": null | "pipe", "secretPipe": { "name": "...", "token": "...", "timeoutMs": 15000 },
+      "connectTimeoutMs": 30000,
       "probe": { "hive": "HKEY_LOCAL_MACHINE", "subKey": "SYSTEM\\...\\MSExchangeDX" } }
 
 .OUTPUTS
@@ -44,9 +48,10 @@ try {
     $computer = [string]$request['computerName']
 
     $credential = $null
-    if ([string]$request['secret'] -eq 'stdin') {
-        # Read the line first, whatever happens next, so it is never left for the REPL to parse.
-        $line = Read-DssSecretLine
+    if ([string]$request['secret'] -eq 'pipe') {
+        $timeoutMs = 15000
+        if ($null -ne $request['secretPipe'] -and $null -ne $request['secretPipe']['timeoutMs']) { $timeoutMs = [int]$request['secretPipe']['timeoutMs'] }
+        $line = Read-DssSecretPipe -PipeName (Get-DssRequestField -Request $request -Name 'secretPipe.name') -Token (Get-DssRequestField -Request $request -Name 'secretPipe.token') -TimeoutMs $timeoutMs
         $credential = ConvertTo-DssCredential -UserName (Get-DssRequestField -Request $request -Name 'userName') -SecretLine $line
         $line = $null
     }

@@ -20,6 +20,7 @@ export const ERRORS = {
   HostUnreachable: { category: 'ConnectionError', exitCode: 3 },
   AccessDenied: { category: 'PermissionDenied', exitCode: 3 },
   PowerShellNotFound: { category: 'NotInstalled', exitCode: 3 },
+  CredentialUnavailable: { category: 'AuthenticationError', exitCode: 3 },
   // the run failed and was rolled back
   ServiceStopTimeout: { category: 'OperationTimeout', exitCode: 1 },
   ServiceStartFailed: { category: 'InvalidResult', exitCode: 1 },

@@ -662,20 +662,20 @@ Describe 'The file scripts (Local, on TestDrive)' {
 Describe 'Initialize-DssSession.ps1' {
     AfterEach { Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue }
 
-    It 'Remoting: builds the credential from the stdin line and opens one session with it' {
+    It 'Remoting: builds the credential from the line read from the credential pipe and opens one session with it' {
         $WOT.Password = "pa`$`$w'rd " + [char]0x2019 + [char]0xFC
         $WOT.Line = '#' + [Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($WOT.Password))
         $WOT.Session = [pscustomobject]@{ State = 'Opened' }
-        Mock Read-DssSecretLine { $WOT.Line }
+        Mock Read-DssSecretPipe { $WOT.Line } -ParameterFilter { $PipeName -eq 'the-pipe' -and $Token -eq 'the-token' -and $TimeoutMs -eq 15000 }
         Mock New-PSSession { $WOT.Session } -RemoveParameterType SessionOption -ParameterFilter {
             $ComputerName -eq 'DSS01' -and $Credential.UserName -eq 'CORP\dxadmin' -and $Credential.GetNetworkCredential().Password -ceq $WOT.Password
         }
         Mock Invoke-Command { @{ psVersion = '2.0'; computerName = 'DSS01' } } -RemoveParameterType Session
         Mock New-PSSessionOption { 'session-option' } -ParameterFilter { $OpenTimeout -eq 5000 }
-        $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01'; userName = 'CORP\dxadmin'; secret = 'stdin'; connectTimeoutMs = 5000 }
+        $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01'; userName = 'CORP\dxadmin'; secret = 'pipe'; secretPipe = @{ name = 'the-pipe'; token = 'the-token' }; connectTimeoutMs = 5000 }
         $r.ok | Should -BeTrue
         $r.data.psVersion | Should -Be '2.0'
-        Should -Invoke Read-DssSecretLine -Exactly 1
+        Should -Invoke Read-DssSecretPipe -Exactly 1
         Should -Invoke New-PSSession -Exactly 1 -ParameterFilter { $ComputerName -eq 'DSS01' -and $Credential.GetNetworkCredential().Password -ceq $WOT.Password -and $SessionOption -eq 'session-option' }
         Should -Invoke New-PSSessionOption -Exactly 1 -ParameterFilter { $OpenTimeout -eq 5000 }
         $global:ResyncGlbDss.Session | Should -Be $WOT.Session
@@ -696,11 +696,11 @@ Describe 'Initialize-DssSession.ps1' {
 
     It 'Rpc: maps ADMIN$ with the credential, then probes the remote registry' {
         $WOT.Line = '#' + [Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes('pw'))
-        Mock Read-DssSecretLine { $WOT.Line }
+        Mock Read-DssSecretPipe { $WOT.Line }
         Mock New-PSDrive { } -ParameterFilter { $Root -eq '\\DSS01\ADMIN$' -and $PSProvider -eq 'FileSystem' -and $Credential.GetNetworkCredential().Password -ceq 'pw' }
         $WOT.Reg = New-FakeRemoteRegistry 'x' @{} @{}
         Mock Open-DssRemoteBaseKey { $WOT.Reg }
-        $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Rpc'; computerName = 'DSS01'; userName = 'u'; secret = 'stdin'; probe = @{ hive = 'HKEY_LOCAL_MACHINE'; subKey = 'x' } }
+        $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Rpc'; computerName = 'DSS01'; userName = 'u'; secret = 'pipe'; secretPipe = @{ name = 'p'; token = 't'; timeoutMs = 1000 }; probe = @{ hive = 'HKEY_LOCAL_MACHINE'; subKey = 'x' } }
         $r.data.transport | Should -Be 'Rpc'
         Should -Invoke New-PSDrive -Exactly 1
         Should -Invoke Open-DssRemoteBaseKey -Exactly 1 -ParameterFilter { $ComputerName -eq 'DSS01' -and $Hive -eq 'HKEY_LOCAL_MACHINE' }
@@ -712,9 +712,23 @@ Describe 'Initialize-DssSession.ps1' {
     }
 
     It 'refuses a secret line that is not what ResyncGlb sends, before any connection' {
-        Mock Read-DssSecretLine { '[Console]::Out.WriteLine("x")' }
+        Mock Read-DssSecretPipe { '[Console]::Out.WriteLine("x")' }
         Mock New-PSSession { throw 'must not connect' } -RemoveParameterType SessionOption
-        (Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01'; userName = 'u'; secret = 'stdin' }).error.id | Should -Be 'ProtocolError'
+        (Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01'; userName = 'u'; secret = 'pipe'; secretPipe = @{ name = 'p'; token = 't' } }).error.id | Should -Be 'CredentialUnavailable'
+        Should -Invoke New-PSSession -Exactly 0
+    }
+
+    It 'a credential pipe that is not there fails fast with CredentialUnavailable, before any connection' {
+        Mock New-PSSession { throw 'must not connect' } -RemoveParameterType SessionOption
+        $name = 'resyncglb-missing-' + [Guid]::NewGuid().ToString('N')
+        if (-not (($PSVersionTable.PSEdition -eq 'Desktop') -or ($IsWindows -eq $true))) { $name = Join-Path ([System.IO.Path]::GetTempPath()) $name }
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01'; userName = 'u'; secret = 'pipe'; secretPipe = @{ name = $name; token = 't'; timeoutMs = 1500 } }
+        $watch.Stop()
+        $r.error.id | Should -Be 'CredentialUnavailable'
+        $r.error.message | Should -Match 'nothing was sent to the DSS'
+        # Bounded by the pipe's connect timeout, not by the engine's 90 s call limit.
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 60
         Should -Invoke New-PSSession -Exactly 0
     }
 }
