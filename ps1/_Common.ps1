@@ -915,6 +915,8 @@ function Get-DssFileCore {
                 if ($e -is [System.IO.IOException]) {
                     $c = [System.Runtime.InteropServices.Marshal]::GetHRForException($e) -band 0xFFFF
                     if ($c -eq 32 -or $c -eq 33) { return $true }
+                    # .NET on Unix (tests here) maps FileShare to flock: a conflict is EWOULDBLOCK (11).
+                    if ($c -eq 11 -and [string][Environment]::OSVersion.Platform -eq 'Unix') { return $true }
                 }
                 $e = $e.InnerException
             }
@@ -925,7 +927,11 @@ function Get-DssFileCore {
             return (New-Object System.IO.FileStream($p, [System.IO.FileMode]::Open, [System.IO.FileAccess]$access, [System.IO.FileShare]$share))
         }
         $missing = @{ ok = $false; error = @{ id = 'SourceNotFound'; category = 'ObjectNotFound'; target = $Path; message = ($Path + ' does not exist on ' + $machine + '.') } }
-        $busy = @{ ok = $false; error = @{ id = 'Busy'; category = 'ResourceBusy'; target = $Path; message = ($Path + ' is held open for writing by another process on ' + $machine + '.') } }
+        # A sharing violation is another process's open handle (the DXA still writing, or a reader
+        # such as an antivirus scan, the indexer, a backup agent, Explorer's preview): FileInUse,
+        # never Busy, which means another ResyncGlb run.
+        $busy = @{ ok = $false; error = @{ id = 'FileInUse'; category = 'ResourceBusy'; target = $Path; message = ($Path + ' is held open for writing by another process on ' + $machine + '.') } }
+        $inUse = @{ ok = $false; error = @{ id = 'FileInUse'; category = 'ResourceBusy'; target = $Path; message = ($Path + ' is open in another process on ' + $machine + ' (a reader such as an antivirus scan, the indexer, a backup agent or Explorer''s preview), so it cannot be deleted yet.') } }
         $hex = {
             param([byte[]]$bytes)
             return [System.BitConverter]::ToString($bytes).Replace('-', '')
@@ -986,7 +992,7 @@ function Get-DssFileCore {
             return @{ ok = $true; data = @{ offset = $Offset; bytes = $got; length = $length; eof = ($Offset + $got -ge $length); base64 = [System.Convert]::ToBase64String($buffer, 0, $got) } }
         }
         if ($Action -eq 'Remove') {
-            try { $fs = & $open $Path 'Read' 'None' } catch { if (& $isSharing $_) { return $busy }; throw }
+            try { $fs = & $open $Path 'Read' 'None' } catch { if (& $isSharing $_) { return $inUse }; throw }
             try {
                 $sha = [System.Security.Cryptography.SHA256]::Create()
                 $digest = & $hex ($sha.ComputeHash($fs))

@@ -39,6 +39,7 @@ export const ERRORS = {
   SourceNotFound: { category: 'ObjectNotFound', exitCode: 1 },
   // needs a human
   RollbackIncomplete: { category: 'InvalidResult', exitCode: 5 },
+  FileInUse: { category: 'ResourceBusy', exitCode: 5 },
   Internal: { category: 'NotSpecified', exitCode: 1 },
 } as const;
 

@@ -306,6 +306,15 @@ class LabDxa {
     await fh.close();
     this.writing = false;
     this.log(`Wrote ${CONTRACT.resyncFileName}: ${data.length} bytes.`);
+    const hold = cfg.faults.holdOpenMs ?? 0;
+    if (hold > 0) {
+      // A reader that opens the finished file for reading and keeps it open (fault hold-open).
+      const reader = await open(file, 'r');
+      this.log(`A reader holds ${CONTRACT.resyncFileName} open for ${hold} ms (fault hold-open).`);
+      setTimeout(() => {
+        void reader.close().then(() => this.log(`The reader closed ${CONTRACT.resyncFileName}.`));
+      }, hold);
+    }
   }
 }
 

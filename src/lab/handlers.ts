@@ -175,6 +175,8 @@ export const labFaultHandler: CommandHandler = async (params, ctx) => {
   if (times !== undefined) faults.failStartTimes = times;
   const delay = optNumber(params, 'startDelayMs', 0, 3_600_000);
   if (delay !== undefined) faults.startDelayMs = delay;
+  const hold = optNumber(params, 'holdOpenMs', 0, 3_600_000);
+  if (hold !== undefined) faults.holdOpenMs = hold;
   const clear = optBool(params, 'clear');
   const result = await setLabFaults(dir, faults, { replace: clear });
   const pending = optStringArray(params, 'pendingValue');

@@ -627,6 +627,19 @@ Describe 'The file scripts (Local, on TestDrive)' {
         }
     }
 
+    It 'a reader holding the file (antivirus, indexer, backup agent) makes the delete FileInUse, never Busy, and leaves the file' {
+        $h = Invoke-DssScript 'Get-DssFileHash.ps1' (New-Request 'Local' @{ path = $WOT.File })
+        # A reader that shares reading: the delete's exclusive open fails (on Unix .NET maps FileShare to flock).
+        $reader = [System.IO.File]::Open($WOT.File, 'Open', 'Read', 'Read')
+        try {
+            $r = Invoke-DssScript 'Remove-DssFile.ps1' (New-Request 'Local' @{ path = $WOT.File; length = 70000; lastWriteTicks = $h.data.lastWriteTicks; sha256 = $h.data.sha256 })
+            $r.error.id | Should -Be 'FileInUse'
+            $r.error.message | Should -Match 'open in another process'
+            Test-Path -LiteralPath $WOT.File | Should -BeTrue
+        } finally { $reader.Close() }
+        (Invoke-DssScript 'Remove-DssFile.ps1' (New-Request 'Local' @{ path = $WOT.File; length = 70000; lastWriteTicks = $h.data.lastWriteTicks; sha256 = $h.data.sha256 })).data.removed | Should -BeTrue
+    }
+
     It 'hashes, reads in chunks, and deletes only an unchanged file' {
         $h = Invoke-DssScript 'Get-DssFileHash.ps1' (New-Request 'Local' @{ path = $WOT.File })
         $h.data.sha256 | Should -BeExactly (Get-FileHash -LiteralPath $WOT.File -Algorithm SHA256).Hash
