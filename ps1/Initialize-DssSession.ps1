@@ -112,7 +112,17 @@ try {
             $base.Close()
         } catch {
             if ($drive) { try { Remove-PSDrive -Name $drive -Scope Global -Force -ErrorAction SilentlyContinue } catch { } }
-            Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Connect -Target $computer)
+            $failure = Resolve-DssFailure -ErrorRecord $_ -Phase Connect -Target $computer
+            # ADMIN$ and the remote registry's pipe both ride on SMB: name the cause (an SMB1-only
+            # NT 4.0/2000/2003 DSS, blocked TCP 445/139, a disabled admin share) instead of a bare
+            # HostUnreachable. The engine tells "host down" from "SMB refused" by a TCP probe.
+            $codes = Get-DssErrorCodes -Exception $_.Exception
+            $smb = $false
+            foreach ($c in $codes) { if (@(51, 53, 59, 64, 67, 1231, 1232, 2250) -contains $c) { $smb = $true } }
+            if ($smb -and $failure['error']['id'] -ne 'AccessDenied') {
+                $failure = Resolve-DssShareFailure -ErrorRecord $_ -Share ('\\' + $computer + '\ADMIN$') -ComputerName $computer
+            }
+            Write-DssResult -Result $failure
             return
         }
         $global:ResyncGlbDss = @{ Transport = 'Rpc'; ComputerName = $computer; Drive = $drive }

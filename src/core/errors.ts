@@ -21,6 +21,7 @@ export const ERRORS = {
   AccessDenied: { category: 'PermissionDenied', exitCode: 3 },
   PowerShellNotFound: { category: 'NotInstalled', exitCode: 3 },
   CredentialUnavailable: { category: 'AuthenticationError', exitCode: 3 },
+  SmbUnavailable: { category: 'ConnectionError', exitCode: 3 },
   // the run failed and was rolled back
   ServiceStopTimeout: { category: 'OperationTimeout', exitCode: 1 },
   ServiceStartFailed: { category: 'InvalidResult', exitCode: 1 },

@@ -553,6 +553,28 @@ Describe 'Resolve-Dxadata.ps1' {
         Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath -or $LiteralPath -eq $WOT.SetupPath }
     }
 
+    It 'Rpc: a denied, disabled or unreachable admin share is named and classified, never DxadataNotFound' {
+        $req = $WOT.Request.Clone()
+        $req['transport'] = 'Rpc'
+        $req['explicitPath'] = 'C:\exchsrvr\Dxadata'
+        # The share root is probed with a call that throws (Test-Path would say $false for all of these).
+        Mock Test-Path { throw 'Test-Path must not decide this' } -ParameterFilter { $LiteralPath -like '\\*' }
+        Mock Invoke-DssShareProbe { throw (New-Object System.UnauthorizedAccessException('Access to the path is denied.')) }
+        $r = Invoke-DssScript 'Resolve-Dxadata.ps1' $req
+        Should -Invoke Invoke-DssShareProbe -Exactly 1 -ParameterFilter { $Root -eq '\\DSS01\C$\' }
+        $r.error.id | Should -Be 'AccessDenied'
+        $r.error.message | Should -BeLike '*\\DSS01\C$*administrator*'
+        Mock Invoke-DssShareProbe { throw (New-Object System.IO.IOException('The network name cannot be found.', -2147024829)) }
+        $r = Invoke-DssScript 'Resolve-Dxadata.ps1' $req
+        $r.error.id | Should -Be 'SmbUnavailable'
+        $r.error.message | Should -BeLike '*\\DSS01\C$ does not exist (error 67*AutoShare*'
+        Mock Invoke-DssShareProbe { throw (New-Object System.IO.IOException('The network path was not found.', -2147024843)) }
+        $r = Invoke-DssScript 'Resolve-Dxadata.ps1' $req
+        $r.error.id | Should -Be 'SmbUnavailable'
+        $r.error.message | Should -BeLike '*\\DSS01\C$ cannot be reached over SMB (error 53*SMB1 client*'
+        $r.error.target | Should -Be '\\DSS01\C$'
+    }
+
     It 'uses Setup\Services + Dxadata when there is no DXADataPath' {
         $dx = $WOT.Install + '\' + $WOT.Contract.dxadataFolder
         [void][System.IO.Directory]::CreateDirectory($dx)
@@ -719,9 +741,21 @@ Describe 'Initialize-DssSession.ps1' {
         Should -Invoke Open-DssRemoteBaseKey -Exactly 1 -ParameterFilter { $ComputerName -eq 'DSS01' -and $Hive -eq 'HKEY_LOCAL_MACHINE' }
     }
 
-    It 'Rpc: an unreachable remote registry is HostUnreachable' {
-        Mock Open-DssRemoteBaseKey { throw (New-Object System.IO.IOException('The network path was not found.', -2147024843)) }
+    It 'Rpc: an SMB failure of the remote registry (error 53, 64: an SMB1-only NT 4.0/2000/2003 DSS) is SmbUnavailable naming ADMIN$ and the SMB1 client' {
+        Mock Open-DssRemoteBaseKey { throw (New-Object System.IO.IOException('The specified network name is no longer available.', -2147024832)) }
+        $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Rpc'; computerName = 'DSS01'; probe = @{ hive = 'HKEY_LOCAL_MACHINE'; subKey = 'x' } }
+        $r.error.id | Should -Be 'SmbUnavailable'
+        $r.error.message | Should -BeLike '*\\DSS01\ADMIN$*error 64*SMB1 client*'
+    }
+
+    It 'Rpc: an unreachable remote registry without an SMB code is HostUnreachable' {
+        Mock Open-DssRemoteBaseKey { throw (New-Object System.IO.IOException('The RPC server is unavailable.', -2147023174)) }
         (Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Rpc'; computerName = 'DSS01'; probe = @{ hive = 'HKEY_LOCAL_MACHINE'; subKey = 'x' } }).error.id | Should -Be 'HostUnreachable'
+    }
+
+    It 'Rpc: a remote registry that is not found (error 53) is SmbUnavailable; the engine tells a host that is off by a TCP probe' {
+        Mock Open-DssRemoteBaseKey { throw (New-Object System.IO.IOException('The network path was not found.', -2147024843)) }
+        (Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Rpc'; computerName = 'DSS01'; probe = @{ hive = 'HKEY_LOCAL_MACHINE'; subKey = 'x' } }).error.id | Should -Be 'SmbUnavailable'
     }
 
     It 'refuses a secret line that is not what ResyncGlb sends, before any connection' {
