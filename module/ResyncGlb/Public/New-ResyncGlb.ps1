@@ -41,8 +41,10 @@ function New-ResyncGlb {
     The Windows DSS to reach. Default: this computer.
 
     .PARAMETER Transport
-    How to reach a Windows DSS: Local, Remoting (WinRM/PowerShell remoting), Rpc (remote registry,
-    remote service control and the admin share, for hosts without PowerShell), or Auto.
+    How to reach a Windows DSS: Remoting (WinRM/PowerShell remoting), Rpc (remote registry,
+    remote service control and the admin share, for hosts without PowerShell; an NT 4.0/2000/2003
+    DSS needs the SMB1 client on this workstation), or Auto (Remoting, then Rpc). Local runs the
+    operations on this computer: for the lab and tests only, since no real DSS runs Node.js 20.
 
     .PARAMETER Credential
     Account for the DSS. Passed to the engine over its standard input only; never on a command

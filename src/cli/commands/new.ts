@@ -13,7 +13,7 @@ export function newCommand(): Command {
     .requiredOption('-r, --requestor <name>', 'requestor display name, common name or RDN (repeat for several)', collect, [])
     .option('--lab <dir>', 'run against the lab DSS in <dir> (see: resync-glb lab init)')
     .option('--computer-name <host>', 'the DSS to reach (Windows); default: this computer')
-    .addOption(new Option('--transport <kind>', 'how to reach a Windows DSS').choices([...TRANSPORTS]).default('Auto'))
+    .addOption(new Option('--transport <kind>', 'how to reach a Windows DSS (Local: this computer, for tests only; Rpc to NT 4.0/2000/2003 needs the SMB1 client)').choices([...TRANSPORTS]).default('Auto'))
     .option('--user <name>', 'account for the DSS; the password is read from stdin (--password-stdin)')
     .option('--password-stdin', 'read the password for --user from the first line of stdin')
     .option('--powershell <exe>', 'PowerShell executable for the Windows operations (default: pwsh, or powershell.exe on Windows)')
