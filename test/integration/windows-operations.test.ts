@@ -209,6 +209,22 @@ describe.skipIf(!PWSH)(PWSH ? `Windows operations through ${PWSH} (Windows comma
     expect(host.inner.historySize).toBe(0);
   });
 
+  it('a module installed under a non-ASCII path with a quote (/tmp/…/José’s Modules) runs its scripts: the path travels as base64', async () => {
+    const { cpSync } = await import('node:fs');
+    const dir = join(mkdtempSync(join(tmpdir(), 'resyncglb-path-')), 'José’s Modules', 'ps1');
+    cpSync(PS1, dir, { recursive: true });
+    const host = new NodePowerShellHost({ executable: PWSH as string });
+    try {
+      const file = join(dir, '_Common.ps1');
+      const command = buildCommand(dir, SCRIPTS.fileInfo, { transport: 'Local', computerName: '', path: file });
+      expect(command).toMatch(/^[\x20-\x7E]+$/);
+      const r = parseEnvelope(await host.invoke({ command, timeoutMs: 60_000 }), SCRIPTS.fileInfo);
+      expect(r).toMatchObject({ ok: true, data: { exists: true, length: readFileSync(file).length } });
+    } finally {
+      await host.dispose();
+    }
+  });
+
   it('the credential pipe: a wrong token gets nothing, a missing pipe fails fast; both CredentialUnavailable, no connection made', async () => {
     const host = new ShadowedHost(new NodePowerShellHost({ executable: PWSH as string }));
     await host.setState(dssState());

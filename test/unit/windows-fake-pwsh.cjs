@@ -74,6 +74,8 @@ function onLine(raw) {
     return;
   }
   m = /^& '([^']+)' '([A-Za-z0-9+/]*={0,2})'$/.exec(line);
+  const e = m ? null : /^& \(\[System\.Text\.Encoding\]::UTF8\.GetString\(\[System\.Convert\]::FromBase64String\('([A-Za-z0-9+/]*={0,2})'\)\)\) '([A-Za-z0-9+/]*={0,2})'$/.exec(line);
+  if (e) m = [line, Buffer.from(e[1], 'base64').toString('utf8'), e[2]];
   if (!m) {
     process.stderr.write('fake-pwsh: not a command it knows\n');
     return;
