@@ -59,6 +59,7 @@ try {
     # A previous state in this process (a rebuilt run) is closed first.
     $old = Get-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
     if ($null -ne $old -and $old.Value -is [hashtable]) {
+        Close-DssSessionServiceControllers -State $old.Value
         if ($null -ne $old.Value['Session']) { try { Remove-PSSession -Session $old.Value['Session'] -ErrorAction SilentlyContinue } catch { } }
         if ($old.Value['Drive']) { try { Remove-PSDrive -Name $old.Value['Drive'] -Scope Global -Force -ErrorAction SilentlyContinue } catch { } }
         Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
@@ -75,7 +76,9 @@ try {
     if ($null -ne $request['connectTimeoutMs']) { $timeout = [int]$request['connectTimeoutMs'] }
 
     if ($transport -eq 'Remoting') {
-        $option = New-PSSessionOption -OpenTimeout $timeout -OperationTimeout 1800000 -CancelTimeout 10000
+        # IdleTimeout: a shell orphaned by a killed child is closed by the DSS after 5 minutes instead
+        # of counting against WinRM 2.0's 5 shells per user until it expires much later.
+        $option = New-PSSessionOption -OpenTimeout $timeout -OperationTimeout 1800000 -CancelTimeout 10000 -IdleTimeout 300000
         $params = @{ ComputerName = $computer; SessionOption = $option; ErrorAction = 'Stop' }
         if ($null -ne $credential) { $params['Credential'] = $credential }
         try {

@@ -514,6 +514,56 @@ function Open-DssRemoteBaseKey {
     return [Microsoft.Win32.RegistryKey]::OpenRemoteBaseKey($h, $ComputerName)
 }
 
+function Get-DssSessionServiceController {
+    <#
+    .SYNOPSIS
+        Rpc transport: the one ServiceController of this session for a service, made on first use
+        and refreshed after; $null when the service does not exist.
+    .DESCRIPTION
+        Each new ServiceController costs an RPC bind to the DSS's service control manager (and a
+        Vista-or-later target tries TCP first: up to about 20 s when port 135 is filtered), so one
+        per call, let alone one per 250 ms poll, is too many. It lives in $global:ResyncGlbDss
+        (Initialize-DssSession.ps1) and Close-DssSession.ps1 closes it; one that fails is dropped, so
+        the next call binds again.
+    #>
+    param(
+        [Parameter(Mandatory=$true)][string]$Name,
+        [Parameter(Mandatory=$true)][string]$ComputerName
+    )
+    $state = $null
+    $v = Get-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
+    if ($null -ne $v -and $v.Value -is [hashtable]) { $state = $v.Value }
+    $key = $ComputerName + '|' + $Name
+    if ($null -ne $state -and $state['Controllers'] -is [hashtable] -and $state['Controllers'].ContainsKey($key)) {
+        $sc = $state['Controllers'][$key]
+        try {
+            $sc.Refresh()
+            return $sc
+        } catch {
+            $state['Controllers'].Remove($key)
+            try { $sc.Close() } catch { }
+        }
+    }
+    $sc = Get-DssServiceController -Name $Name -ComputerName $ComputerName
+    if ($null -ne $sc -and $null -ne $state) {
+        if (-not ($state['Controllers'] -is [hashtable])) { $state['Controllers'] = @{} }
+        $state['Controllers'][$key] = $sc
+    }
+    return $sc
+}
+
+function Close-DssSessionServiceControllers {
+    <#
+    .SYNOPSIS
+        Closes the ServiceControllers Get-DssSessionServiceController kept in a session state.
+    #>
+    param([AllowNull()]$State)
+    if ($State -is [hashtable] -and $State['Controllers'] -is [hashtable]) {
+        foreach ($sc in @($State['Controllers'].Values)) { try { $sc.Close() } catch { } }
+        $State['Controllers'] = @{}
+    }
+}
+
 function Get-DssServiceController {
     <#
     .SYNOPSIS
@@ -845,16 +895,12 @@ function Get-DssServiceResult {
     $core = Get-DssServiceCore
     if ([string]$Request['transport'] -eq 'Rpc') {
         $computer = Get-DssRequestField -Request $Request -Name 'computerName'
-        $controller = Get-DssServiceController -Name $name -ComputerName $computer
+        $controller = Get-DssSessionServiceController -Name $name -ComputerName $computer
         if ($null -eq $controller) {
             if ($Action -eq 'Get') { return @{ ok = $true; data = @{ exists = $false } } }
             return (New-DssFailure -Id 'ServiceNotFound' -Category 'ObjectNotFound' -Target $name -Message ('The ' + $name + ' service does not exist on ' + $computer + '.'))
         }
-        try {
-            return (& $core $Action $name $timeout $controller)
-        } finally {
-            $controller.Close()
-        }
+        return (& $core $Action $name $timeout $controller)
     }
     return (Invoke-DssCore -Request $Request -Core $core -ArgumentList @($Action, $name, $timeout, $null))
 }
@@ -1015,6 +1061,18 @@ function Get-DssFileCore {
             param([byte[]]$bytes)
             return [System.BitConverter]::ToString($bytes).Replace('-', '')
         }
+        # On a FIPS-mode DSS under .NET 2.0/3.5, SHA256.Create() gives SHA256Managed, which throws;
+        # the CryptoServiceProvider (.NET 3.5 and later) is FIPS-validated: prefer it where it exists.
+        $newSha = {
+            $csp = 'System.Security.Cryptography.SHA256CryptoServiceProvider' -as [type]
+            if ($null -eq $csp) {
+                # .NET 3.5 keeps it in System.Core, which a PowerShell 2.0 runspace may not have loaded.
+                try { $null = [System.Reflection.Assembly]::LoadWithPartialName('System.Core') } catch { }
+                $csp = 'System.Security.Cryptography.SHA256CryptoServiceProvider' -as [type]
+            }
+            if ($null -ne $csp) { return (New-Object System.Security.Cryptography.SHA256CryptoServiceProvider) }
+            return [System.Security.Cryptography.SHA256]::Create()
+        }
 
         if ($Action -eq 'Stat') {
             $fi = New-Object System.IO.FileInfo($Path)
@@ -1038,7 +1096,7 @@ function Get-DssFileCore {
         if ($Action -eq 'Hash') {
             try { $fs = & $open $Path 'Read' 'Read' } catch { if (& $isSharing $_) { return $busy }; throw }
             try {
-                $sha = [System.Security.Cryptography.SHA256]::Create()
+                $sha = & $newSha
                 $digest = $sha.ComputeHash($fs)
                 $length = $fs.Length
             } finally {
@@ -1073,7 +1131,7 @@ function Get-DssFileCore {
         if ($Action -eq 'Remove') {
             try { $fs = & $open $Path 'Read' 'None' } catch { if (& $isSharing $_) { return $inUse }; throw }
             try {
-                $sha = [System.Security.Cryptography.SHA256]::Create()
+                $sha = & $newSha
                 $digest = & $hex ($sha.ComputeHash($fs))
                 $length = $fs.Length
             } finally {

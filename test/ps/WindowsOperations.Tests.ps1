@@ -518,13 +518,22 @@ Describe 'The service scripts' {
     }
 
     Context 'Rpc: a ServiceController for the remote computer' {
-        It 'stops and starts the contract service on the named computer' {
+        It 'stops and starts the contract service on the named computer, with one ServiceController for the session' {
             $WOT.Svc = New-FakeService 'Running'
-            Mock Get-DssServiceController { $WOT.Svc } -ParameterFilter { $Name -eq $WOT.ServiceName -and $ComputerName -eq 'DSS01' }
-            (Invoke-DssScript 'Stop-DxService.ps1' (New-Request 'Rpc' @{ timeoutMs = 1000 })).data.status | Should -Be 'Stopped'
-            (Invoke-DssScript 'Start-DxService.ps1' (New-Request 'Rpc' @{ timeoutMs = 1000 })).data.status | Should -Be 'Running'
-            Should -Invoke Get-DssServiceController -Exactly 2 -ParameterFilter { $Name -eq $WOT.ServiceName -and $ComputerName -eq 'DSS01' }
-            @($WOT.Svc.Log | Where-Object { $_ -eq 'Stop' -or $_ -eq 'Start' -or $_ -eq 'Close' }) | Should -Be @('Stop', 'Close', 'Start', 'Close')
+            $global:ResyncGlbDss = @{ Transport = 'Rpc'; ComputerName = 'DSS01'; Drive = $null }
+            try {
+                Mock Get-DssServiceController { $WOT.Svc } -ParameterFilter { $Name -eq $WOT.ServiceName -and $ComputerName -eq 'DSS01' }
+                (Invoke-DssScript 'Stop-DxService.ps1' (New-Request 'Rpc' @{ timeoutMs = 1000 })).data.status | Should -Be 'Stopped'
+                (Invoke-DssScript 'Start-DxService.ps1' (New-Request 'Rpc' @{ timeoutMs = 1000 })).data.status | Should -Be 'Running'
+                (Invoke-DssScript 'Get-DxService.ps1' (New-Request 'Rpc')).data.status | Should -Be 'Running'
+                # Each new controller is an RPC bind to the DSS (up to 20 s when port 135 is filtered): one per session.
+                Should -Invoke Get-DssServiceController -Exactly 1 -ParameterFilter { $Name -eq $WOT.ServiceName -and $ComputerName -eq 'DSS01' }
+                @($WOT.Svc.Log | Where-Object { $_ -eq 'Stop' -or $_ -eq 'Start' -or $_ -eq 'Close' }) | Should -Be @('Stop', 'Start')
+                $null = Invoke-DssScript 'Close-DssSession.ps1' @{}
+                @($WOT.Svc.Log | Where-Object { $_ -eq 'Stop' -or $_ -eq 'Start' -or $_ -eq 'Close' }) | Should -Be @('Stop', 'Start', 'Close')
+            } finally {
+                Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
+            }
         }
 
         It 'a service that does not exist there is exists:false' {
@@ -706,13 +715,14 @@ Describe 'Initialize-DssSession.ps1' {
             $ComputerName -eq 'DSS01' -and $Credential.UserName -eq 'CORP\dxadmin' -and $Credential.GetNetworkCredential().Password -ceq $WOT.Password
         }
         Mock Invoke-Command { @{ psVersion = '2.0'; computerName = 'DSS01' } } -RemoveParameterType Session
-        Mock New-PSSessionOption { 'session-option' } -ParameterFilter { $OpenTimeout -eq 5000 }
+        Mock New-PSSessionOption { 'session-option' } -ParameterFilter { $OpenTimeout -eq 5000 -and $IdleTimeout -eq 300000 }
         $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01'; userName = 'CORP\dxadmin'; secret = 'pipe'; secretPipe = @{ name = 'the-pipe'; token = 'the-token' }; connectTimeoutMs = 5000 }
         $r.ok | Should -BeTrue
         $r.data.psVersion | Should -Be '2.0'
         Should -Invoke Read-DssSecretPipe -Exactly 1
         Should -Invoke New-PSSession -Exactly 1 -ParameterFilter { $ComputerName -eq 'DSS01' -and $Credential.GetNetworkCredential().Password -ceq $WOT.Password -and $SessionOption -eq 'session-option' }
-        Should -Invoke New-PSSessionOption -Exactly 1 -ParameterFilter { $OpenTimeout -eq 5000 }
+        # An idle timeout, so a shell orphaned by a killed child does not hold one of WinRM 2.0's 5 per user.
+        Should -Invoke New-PSSessionOption -Exactly 1 -ParameterFilter { $OpenTimeout -eq 5000 -and $IdleTimeout -eq 300000 }
         $global:ResyncGlbDss.Session | Should -Be $WOT.Session
         $global:ResyncGlbDss.ContainsKey('Credential') | Should -BeFalse
     }
