@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { CommandContext, CommandHandler } from '../protocol/context';
 import { optBool, optEnum, optNumber, optString, optStringArray } from '../protocol/params';
 import { openOperations, type TargetParams } from '../operations/open';
@@ -40,8 +40,14 @@ export function lockFileFor(target: TargetParams, computerName: string): string 
   return join(stateFolder(), 'locks', `${computerName.toUpperCase().replace(/[^A-Z0-9._-]/g, '_')}.lock`);
 }
 
+/**
+ * Where Resync.glb goes without an output path: the lab's output folder, else a per-user folder
+ * next to the audit log (%LOCALAPPDATA%\ResyncGlb\output; $XDG_STATE_HOME/resyncglb/output). Never
+ * the current folder: in an elevated console that is C:\Windows\System32.
+ */
 export function defaultOutputFolder(target: TargetParams): string {
-  return target.labPath ? join(target.labPath, 'output') : process.cwd();
+  if (target.labPath) return join(target.labPath, 'output');
+  return join(dirname(defaultAuditLog()), 'output');
 }
 
 /** Finishes the cleanup of a run that died (its journal is in the stale lock). */
@@ -95,7 +101,9 @@ export const newHandler: CommandHandler = async (params, ctx) => {
   const serviceTimeoutSec = optNumber(params, 'serviceTimeoutSec', 1, 3_600) ?? 120;
   const recognitionSec = optNumber(params, 'recognitionSec', 1, 86_400);
   const minFreeMb = optNumber(params, 'minFreeMb', 0, 1_048_576);
-  const outputPath = resolve(optString(params, 'outputPath') ?? defaultOutputFolder(target));
+  const givenOutput = optString(params, 'outputPath');
+  const outputPath = resolve(givenOutput ?? defaultOutputFolder(target));
+  if (!givenOutput && !target.labPath) ctx.reporter.verbose(`No output path was given: Resync.glb and the backup go to ${outputPath} (the result's Path says where the file is).`);
   const backupPath = optString(params, 'backupPath');
   const dxadataPath = optString(params, 'dxadataPath');
   const logPath = optString(params, 'logPath');

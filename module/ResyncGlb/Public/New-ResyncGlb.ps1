@@ -55,7 +55,8 @@ function New-ResyncGlb {
 
     .PARAMETER OutputPath
     Folder that receives Resync.glb and the registry backup. Default: the lab's 'output' folder, or
-    the current location for a Windows DSS.
+    for a Windows DSS the per-user folder $env:LOCALAPPDATA\ResyncGlb\output (never the current
+    location, which is C:\Windows\System32 in an elevated console); the result's Path says where.
 
     .PARAMETER BackupPath
     Folder for the registry backup. Default: 'backup' under -OutputPath.

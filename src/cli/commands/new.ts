@@ -18,7 +18,7 @@ export function newCommand(): Command {
     .option('--password-stdin', 'read the password for --user from the first line of stdin')
     .option('--powershell <exe>', 'PowerShell executable for the Windows operations (default: pwsh, or powershell.exe on Windows)')
     .option('--dxadata-path <dir>', 'Dxadata folder on the DSS; overrides DXADataPath and the setup key')
-    .option('-o, --output <dir>', 'folder that receives Resync.glb and the backup (default: <lab>/output, or the current folder)')
+    .option('-o, --output <dir>', 'folder that receives Resync.glb and the backup (default: <lab>/output, or a per-user folder: %LOCALAPPDATA%\\ResyncGlb\\output, $XDG_STATE_HOME/resyncglb/output)')
     .option('--backup-path <dir>', 'folder for the registry backup (default: <output>/backup)')
     .option('--timeout <sec>', 'how long to wait for a complete Resync.glb', '600')
     .option('--service-timeout <sec>', 'how long a service stop or start may take', '120')
