@@ -62,6 +62,12 @@ try {
                     -SubKey (Get-DssRequestField -Request $request -Name ($k + '.subKey')) -Name $reads[$i].name
                 if ($r['present'] -and $r['value'] -is [string]) { $values[$i] = [string]$r['value'] }
             }
+            # Read unexpanded over the remote registry: expand with the DSS's environment.
+            if ($null -ne $request['environment']) {
+                for ($i = 0; $i -lt $values.Length; $i++) {
+                    $values[$i] = Expand-DssRemoteEnvironment -Text $values[$i] -ComputerName $computer -Environment $request['environment']
+                }
+            }
         } else {
             # PowerShell 2.0 only: under Remoting this runs on the DSS.
             $readCore = {

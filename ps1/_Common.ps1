@@ -936,6 +936,68 @@ function Get-DssRpcValue {
     }
 }
 
+function Expand-DssRemoteEnvironment {
+    <#
+    .SYNOPSIS
+        Rpc transport: expands %NAME% in a registry string with the DSS's own environment, read
+        over the remote registry, never this workstation's. SystemRoot comes from the request's
+        systemRootKey, windir is the same, SystemDrive is its drive; other names come from the
+        system environment key. Unknown names are left as they are.
+    #>
+    param(
+        [AllowNull()][string]$Text,
+        [Parameter(Mandatory=$true)][string]$ComputerName,
+        [Parameter(Mandatory=$true)][hashtable]$Environment
+    )
+    if (-not $Text -or $Text.IndexOf('%') -lt 0) { return $Text }
+    $hive = [string]$Environment['hive']
+    $cache = @{}
+    $lookup = {
+        param([string]$name)
+        $k = $name.ToLowerInvariant()
+        if ($cache.ContainsKey($k)) { return $cache[$k] }
+        $v = $null
+        if ($k -eq 'systemroot' -or $k -eq 'windir' -or $k -eq 'systemdrive') {
+            $r = Get-DssRpcValue -ComputerName $ComputerName -Hive $hive -SubKey ([string]$Environment['systemRootKey']) -Name ([string]$Environment['systemRootValue'])
+            if ($r['present'] -and $r['value'] -is [string]) {
+                $v = [string]$r['value']
+                if ($k -eq 'systemdrive' -and $v.Length -ge 2) { $v = $v.Substring(0, 2) }
+            }
+        } else {
+            $r = Get-DssRpcValue -ComputerName $ComputerName -Hive $hive -SubKey ([string]$Environment['variablesKey']) -Name $name
+            if ($r['present'] -and $r['value'] -is [string]) { $v = [string]$r['value'] }
+        }
+        $cache[$k] = $v
+        return $v
+    }
+    $expandOnce = {
+        param([string]$s)
+        $sb = New-Object System.Text.StringBuilder
+        $pos = 0
+        while ($pos -lt $s.Length) {
+            $start = $s.IndexOf('%', $pos)
+            if ($start -lt 0) { break }
+            $end = $s.IndexOf('%', $start + 1)
+            if ($end -lt 0) { break }
+            [void]$sb.Append($s, $pos, $start - $pos)
+            $name = $s.Substring($start + 1, $end - $start - 1)
+            $value = $null
+            if ($name.Length -gt 0) { $value = & $lookup $name }
+            if ($null -eq $value) {
+                [void]$sb.Append($s, $start, $end - $start)
+                $pos = $end
+            } else {
+                [void]$sb.Append($value)
+                $pos = $end + 1
+            }
+        }
+        if ($pos -lt $s.Length) { [void]$sb.Append($s.Substring($pos)) }
+        return $sb.ToString()
+    }
+    # Twice: a system variable may itself be written with %SystemRoot%.
+    return (& $expandOnce (& $expandOnce $Text))
+}
+
 function Get-DssValueKindName {
     <#
     .SYNOPSIS

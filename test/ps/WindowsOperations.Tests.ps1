@@ -584,6 +584,23 @@ Describe 'Resolve-Dxadata.ps1' {
         $r.error.target | Should -Be '\\DSS01\C$'
     }
 
+    It 'Rpc: a DXADataPath with %SystemDrive% is expanded from the DSS''s own environment, not this workstation''s' {
+        $req = $WOT.Request.Clone()
+        $req['transport'] = 'Rpc'
+        $req['environment'] = @{ hive = 'HKEY_LOCAL_MACHINE'; systemRootKey = 'SOFTWARE\Microsoft\Windows NT\CurrentVersion'; systemRootValue = 'SystemRoot'; variablesKey = 'SYSTEM\CurrentControlSet\Control\Session Manager\Environment' }
+        Mock Get-DssRpcValue { @{ keyExists = $true; present = $false; kind = $null; value = $null } }
+        Mock Get-DssRpcValue { @{ keyExists = $true; present = $true; kind = 'String'; value = '%SystemDrive%\exch\%DXDIR%' } } -ParameterFilter { $Name -eq $WOT.Contract.dxaDataPathValue.name }
+        Mock Get-DssRpcValue { @{ keyExists = $true; present = $true; kind = 'String'; value = 'E:\WINNT' } } -ParameterFilter { $Name -eq 'SystemRoot' -and $SubKey -eq 'SOFTWARE\Microsoft\Windows NT\CurrentVersion' }
+        Mock Get-DssRpcValue { @{ keyExists = $true; present = $true; kind = 'ExpandString'; value = 'Dxadata' } } -ParameterFilter { $Name -eq 'DXDIR' -and $SubKey -eq 'SYSTEM\CurrentControlSet\Control\Session Manager\Environment' }
+        Mock Invoke-DssShareProbe { }
+        Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq '\\DSS01\E$\exch\Dxadata' }
+        Mock Get-DssUncFreeBytes { [long]1073741824 }
+        $r = Invoke-DssScript 'Resolve-Dxadata.ps1' $req
+        $r.data.dssPath | Should -BeExactly 'E:\exch\Dxadata'
+        $r.data.path | Should -BeExactly '\\DSS01\E$\exch\Dxadata'
+        $r.data.source | Should -Be 'DXADataPath'
+    }
+
     It 'uses Setup\Services + Dxadata when there is no DXADataPath' {
         $dx = $WOT.Install + '\' + $WOT.Contract.dxadataFolder
         [void][System.IO.Directory]::CreateDirectory($dx)
