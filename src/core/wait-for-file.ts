@@ -94,13 +94,17 @@ export async function waitForCompleteFile(
 
       let nextQuiet: number | null = null;
       if (file && file.length > 0) {
-        const writer = await ops.isOpenForWrite(filePath);
-        const quiet = writer === false ? opts.quietMsNoWriter : opts.quietMsUnknownWriter;
         const same = last !== null && last.length === file.length && last.mtime === file.lastWriteTimeUtc;
         if (!same) last = { length: file.length, at: now, mtime: file.lastWriteTimeUtc };
         const stillFor = last ? now - last.at : 0;
-        if (writer !== true) nextQuiet = value === null ? quiet : quiet * 2 + opts.pollMs;
-        if (writer !== true && same && stillFor >= quiet) {
+        // The probe opens the file denying writers (Windows): only once it has held still for the
+        // shorter quiet period, so it can never make the DXA's own reopen or append fail.
+        const minQuiet = Math.min(opts.quietMsNoWriter, opts.quietMsUnknownWriter);
+        const writer = same && stillFor >= minQuiet ? await ops.isOpenForWrite(filePath) : undefined;
+        const quiet = writer === false ? opts.quietMsNoWriter : opts.quietMsUnknownWriter;
+        if (writer === undefined) nextQuiet = minQuiet;
+        else if (writer !== true) nextQuiet = value === null ? quiet : quiet * 2 + opts.pollMs;
+        if (writer !== undefined && writer !== true && same && stillFor >= quiet) {
           if (value === null) return { kind: 'complete', file, valueRemoved: true, waitedMs: elapsed };
           // Complete, closed, quiet, but the value is still there: give the DXA the same quiet time
           // again to remove it, then report the value as left (the caller names the requestors).
