@@ -29,6 +29,7 @@ try {
     $old = Get-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
     if ($null -ne $old -and $old.Value -is [hashtable]) {
         $closed = $true
+        Close-DssSessionServiceControllers -State $old.Value
         if ($null -ne $old.Value['Session']) { try { Remove-PSSession -Session $old.Value['Session'] -ErrorAction SilentlyContinue } catch { } }
         if ($old.Value['Drive']) { try { Remove-PSDrive -Name $old.Value['Drive'] -Scope Global -Force -ErrorAction SilentlyContinue } catch { } }
         Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue

@@ -71,10 +71,8 @@ try {
         $v = Get-DssRpcValue -ComputerName $computer -Hive (Get-DssRequestField -Request $request -Name 'key.hive') `
             -SubKey (Get-DssRequestField -Request $request -Name 'key.subKey') -Name $valueName
         if ($v['present']) { $result['data']['value'] = @($v['value']) }
-        $sc = Get-DssServiceController -Name $serviceName -ComputerName $computer
-        if ($null -ne $sc) {
-            try { $result['data']['status'] = [string]$sc.Status } finally { $sc.Close() }
-        }
+        $sc = Get-DssSessionServiceController -Name $serviceName -ComputerName $computer
+        if ($null -ne $sc) { $result['data']['status'] = [string]$sc.Status }
         Write-DssResult -Result $result
         return
     }

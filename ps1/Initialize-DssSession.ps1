@@ -8,21 +8,25 @@
     Called by ResyncGlb's Windows operations first in each PowerShell child process. The state is
     kept in $global:ResyncGlbDss (the child serves one run and is disposed with it).
 
-    Credentials: the request carries only the user name. When "secret" is "stdin", the password
-    arrives on the next line of this process's standard input ("#" + base64 of its UTF-8 bytes),
-    read by Read-DssSecretLine, so it is never part of any command text, argument, environment
-    variable, file or log. It becomes a PSCredential at once; the plain text is cleared. The
+    Credentials: the request carries only the user name. When "secret" is "pipe", the password
+    is read by Read-DssSecretPipe from the one-shot pipe named in "secretPipe" that the engine
+    serves for this call (after sending the pipe's token): "#" + base64 of its UTF-8 bytes. So it
+    is never part of any command text, argument, environment variable, file or log, and it does
+    not depend on how the host reads standard input. It becomes a PSCredential at once; the plain
+    text is cleared. A pipe that cannot be read is CredentialUnavailable, at once. The
     credential is handed to New-PSSession (Remoting) or New-PSDrive for \\computer\ADMIN$ (Rpc:
     Windows reuses that authenticated connection for the remote registry and service control
     pipes of the same computer), then dropped; neither keeps it beyond the session.
 
     Errors: HostUnreachable (no answer, WinRM not listening, name not found), AccessDenied
-    (credentials refused, not an administrator), else OperationFailed.
+    (credentials refused, not an administrator), CredentialUnavailable (the credential pipe could
+    not be read), else OperationFailed.
 
 .PARAMETER RequestBase64
     Base64 of UTF-8 JSON:
     { "transport": "Local|Remoting|Rpc", "computerName": "DSS01", "userName": null | "DOMAIN\\user",
-      "secret": null | "stdin", "connectTimeoutMs": 30000,
+      "secret": null | "pipe", "secretPipe": { "name": "...", "token": "...", "timeoutMs": 15000 },
+      "connectTimeoutMs": 30000,
       "probe": { "hive": "HKEY_LOCAL_MACHINE", "subKey": "SYSTEM\\...\\MSExchangeDX" } }
 
 .OUTPUTS
@@ -44,9 +48,10 @@ try {
     $computer = [string]$request['computerName']
 
     $credential = $null
-    if ([string]$request['secret'] -eq 'stdin') {
-        # Read the line first, whatever happens next, so it is never left for the REPL to parse.
-        $line = Read-DssSecretLine
+    if ([string]$request['secret'] -eq 'pipe') {
+        $timeoutMs = 15000
+        if ($null -ne $request['secretPipe'] -and $null -ne $request['secretPipe']['timeoutMs']) { $timeoutMs = [int]$request['secretPipe']['timeoutMs'] }
+        $line = Read-DssSecretPipe -PipeName (Get-DssRequestField -Request $request -Name 'secretPipe.name') -Token (Get-DssRequestField -Request $request -Name 'secretPipe.token') -TimeoutMs $timeoutMs
         $credential = ConvertTo-DssCredential -UserName (Get-DssRequestField -Request $request -Name 'userName') -SecretLine $line
         $line = $null
     }
@@ -54,6 +59,7 @@ try {
     # A previous state in this process (a rebuilt run) is closed first.
     $old = Get-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
     if ($null -ne $old -and $old.Value -is [hashtable]) {
+        Close-DssSessionServiceControllers -State $old.Value
         if ($null -ne $old.Value['Session']) { try { Remove-PSSession -Session $old.Value['Session'] -ErrorAction SilentlyContinue } catch { } }
         if ($old.Value['Drive']) { try { Remove-PSDrive -Name $old.Value['Drive'] -Scope Global -Force -ErrorAction SilentlyContinue } catch { } }
         Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
@@ -70,7 +76,9 @@ try {
     if ($null -ne $request['connectTimeoutMs']) { $timeout = [int]$request['connectTimeoutMs'] }
 
     if ($transport -eq 'Remoting') {
-        $option = New-PSSessionOption -OpenTimeout $timeout -OperationTimeout 1800000 -CancelTimeout 10000
+        # IdleTimeout: a shell orphaned by a killed child is closed by the DSS after 5 minutes instead
+        # of counting against WinRM 2.0's 5 shells per user until it expires much later.
+        $option = New-PSSessionOption -OpenTimeout $timeout -OperationTimeout 1800000 -CancelTimeout 10000 -IdleTimeout 300000
         $params = @{ ComputerName = $computer; SessionOption = $option; ErrorAction = 'Stop' }
         if ($null -ne $credential) { $params['Credential'] = $credential }
         try {
@@ -107,7 +115,17 @@ try {
             $base.Close()
         } catch {
             if ($drive) { try { Remove-PSDrive -Name $drive -Scope Global -Force -ErrorAction SilentlyContinue } catch { } }
-            Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Connect -Target $computer)
+            $failure = Resolve-DssFailure -ErrorRecord $_ -Phase Connect -Target $computer
+            # ADMIN$ and the remote registry's pipe both ride on SMB: name the cause (an SMB1-only
+            # NT 4.0/2000/2003 DSS, blocked TCP 445/139, a disabled admin share) instead of a bare
+            # HostUnreachable. The engine tells "host down" from "SMB refused" by a TCP probe.
+            $codes = Get-DssErrorCodes -Exception $_.Exception
+            $smb = $false
+            foreach ($c in $codes) { if (@(51, 53, 59, 64, 67, 1231, 1232, 2250) -contains $c) { $smb = $true } }
+            if ($smb -and $failure['error']['id'] -ne 'AccessDenied') {
+                $failure = Resolve-DssShareFailure -ErrorRecord $_ -Share ('\\' + $computer + '\ADMIN$') -ComputerName $computer
+            }
+            Write-DssResult -Result $failure
             return
         }
         $global:ResyncGlbDss = @{ Transport = 'Rpc'; ComputerName = $computer; Drive = $drive }

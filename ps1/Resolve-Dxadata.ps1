@@ -62,6 +62,12 @@ try {
                     -SubKey (Get-DssRequestField -Request $request -Name ($k + '.subKey')) -Name $reads[$i].name
                 if ($r['present'] -and $r['value'] -is [string]) { $values[$i] = [string]$r['value'] }
             }
+            # Read unexpanded over the remote registry: expand with the DSS's environment.
+            if ($null -ne $request['environment']) {
+                for ($i = 0; $i -lt $values.Length; $i++) {
+                    $values[$i] = Expand-DssRemoteEnvironment -Text $values[$i] -ComputerName $computer -Environment $request['environment']
+                }
+            }
         } else {
             # PowerShell 2.0 only: under Remoting this runs on the DSS.
             $readCore = {
@@ -108,6 +114,16 @@ try {
         if ($transport -eq 'Rpc') { $probePaths += (ConvertTo-DssAdminSharePath -Path $c.path -ComputerName $computer) } else { $probePaths += $c.path }
     }
     if ($transport -eq 'Rpc') {
+        # The share first, with a call that throws: a denied, disabled or unreachable C$ is not
+        # "Dxadata not found" (Test-Path answers $false for all of them).
+        $checked = @{}
+        foreach ($p in $probePaths) {
+            $root = Get-DssShareRoot -Path $p
+            if ($null -eq $root -or $checked.ContainsKey($root)) { continue }
+            $checked[$root] = $true
+            $shareFailure = Test-DssShareAccess -Path $p -ComputerName $computer
+            if ($null -ne $shareFailure) { Write-DssResult -Result $shareFailure; return }
+        }
         $probes = @()
         foreach ($p in $probePaths) { $probes += ,@{ exists = (Test-Path -LiteralPath $p -PathType Container); freeBytes = $null } }
     } else {

@@ -514,6 +514,56 @@ function Open-DssRemoteBaseKey {
     return [Microsoft.Win32.RegistryKey]::OpenRemoteBaseKey($h, $ComputerName)
 }
 
+function Get-DssSessionServiceController {
+    <#
+    .SYNOPSIS
+        Rpc transport: the one ServiceController of this session for a service, made on first use
+        and refreshed after; $null when the service does not exist.
+    .DESCRIPTION
+        Each new ServiceController costs an RPC bind to the DSS's service control manager (and a
+        Vista-or-later target tries TCP first: up to about 20 s when port 135 is filtered), so one
+        per call, let alone one per 250 ms poll, is too many. It lives in $global:ResyncGlbDss
+        (Initialize-DssSession.ps1) and Close-DssSession.ps1 closes it; one that fails is dropped, so
+        the next call binds again.
+    #>
+    param(
+        [Parameter(Mandatory=$true)][string]$Name,
+        [Parameter(Mandatory=$true)][string]$ComputerName
+    )
+    $state = $null
+    $v = Get-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
+    if ($null -ne $v -and $v.Value -is [hashtable]) { $state = $v.Value }
+    $key = $ComputerName + '|' + $Name
+    if ($null -ne $state -and $state['Controllers'] -is [hashtable] -and $state['Controllers'].ContainsKey($key)) {
+        $sc = $state['Controllers'][$key]
+        try {
+            $sc.Refresh()
+            return $sc
+        } catch {
+            $state['Controllers'].Remove($key)
+            try { $sc.Close() } catch { }
+        }
+    }
+    $sc = Get-DssServiceController -Name $Name -ComputerName $ComputerName
+    if ($null -ne $sc -and $null -ne $state) {
+        if (-not ($state['Controllers'] -is [hashtable])) { $state['Controllers'] = @{} }
+        $state['Controllers'][$key] = $sc
+    }
+    return $sc
+}
+
+function Close-DssSessionServiceControllers {
+    <#
+    .SYNOPSIS
+        Closes the ServiceControllers Get-DssSessionServiceController kept in a session state.
+    #>
+    param([AllowNull()]$State)
+    if ($State -is [hashtable] -and $State['Controllers'] -is [hashtable]) {
+        foreach ($sc in @($State['Controllers'].Values)) { try { $sc.Close() } catch { } }
+        $State['Controllers'] = @{}
+    }
+}
+
 function Get-DssServiceController {
     <#
     .SYNOPSIS
@@ -560,6 +610,85 @@ function ConvertTo-DssAdminSharePath {
     throw (New-DssException -Id 'InvalidPath' -Message ('"' + $Path + '" is not an absolute path on the DSS (a drive letter path or a UNC path).') -Target $Path)
 }
 
+function Invoke-DssShareProbe {
+    <#
+    .SYNOPSIS
+        Lists the root of a share (\\computer\C$\): throws when the share cannot be used. A
+        function of its own so Pester can replace it.
+    .DESCRIPTION
+        Test-Path cannot be used for this: it answers $false for access denied, a disabled C$,
+        blocked SMB and a missing SMB1 client alike, which would all look like "Dxadata not found".
+    #>
+    param([Parameter(Mandatory=$true)][string]$Root)
+    $null = [System.IO.Directory]::GetDirectories($Root)
+}
+
+function Get-DssShareRoot {
+    <#
+    .SYNOPSIS
+        \\computer\share\ of a UNC path; $null for anything else.
+    #>
+    param([Parameter(Mandatory=$true)][string]$Path)
+    if ($Path -match '^(\\\\[^\\]+\\[^\\]+)') { return ($Matches[1] + '\') }
+    return $null
+}
+
+function Resolve-DssShareFailure {
+    <#
+    .SYNOPSIS
+        Classifies a failure to use \\computer\share (the admin share or the remote registry, both
+        over SMB) with the share named: AccessDenied, or SmbUnavailable with the likely cause.
+    .DESCRIPTION
+        Win32 codes (winerror.h): 5/1326/... access; 67 ERROR_BAD_NET_NAME (no such share: C$ removed
+        or administrative shares disabled); 53 ERROR_BAD_NETPATH, 64 ERROR_NETNAME_DELETED, 51, 59,
+        1231, 2250 (SMB could not talk to the host: TCP 445/139 blocked, host off, or a workstation
+        without the SMB1 client talking to NT 4.0/2000/2003, which speak only SMB1).
+    #>
+    param(
+        [Parameter(Mandatory=$true)]$ErrorRecord,
+        [Parameter(Mandatory=$true)][string]$Share,
+        [Parameter(Mandatory=$true)][string]$ComputerName
+    )
+    $ex = $ErrorRecord
+    if ($ErrorRecord -is [System.Management.Automation.ErrorRecord]) { $ex = $ErrorRecord.Exception }
+    $codes = Get-DssErrorCodes -Exception $ex
+    $inner = $ex
+    while ($null -ne $inner.InnerException) { $inner = $inner.InnerException }
+    $why = [string]$inner.Message
+    $typeNames = @()
+    foreach ($e in (Get-DssExceptionChain -Exception $ex)) { $typeNames += $e.GetType().FullName }
+    $access = ($typeNames -contains 'System.UnauthorizedAccessException')
+    foreach ($c in $codes) { if (@(5, 86, 1219, 1326, 1327, 1328, 1329, 1330, 1331, 1909, 2202) -contains $c) { $access = $true } }
+    if ($access) {
+        return (New-DssFailure -Id 'AccessDenied' -Category 'PermissionDenied' -Target $Share -Message ('Access to ' + $Share + ' was denied (' + $why + '): the account must be an administrator on ' + $ComputerName + '; give -Credential with one.'))
+    }
+    $code = $null
+    foreach ($c in $codes) { if (@(51, 53, 59, 64, 67, 1231, 1232, 2250) -contains $c) { $code = $c; break } }
+    if ($code -eq 67) {
+        return (New-DssFailure -Id 'SmbUnavailable' -Category 'ConnectionError' -Target $Share -Message ('The share ' + $Share + ' does not exist (error 67: ' + $why + '): the administrative shares are disabled on ' + $ComputerName + ' (AutoShareServer or AutoShareWks set to 0) or the drive has no share. Enable them, or give -DxadataPath as a UNC path to a share you can use.'))
+    }
+    if ($null -ne $code) {
+        return (New-DssFailure -Id 'SmbUnavailable' -Category 'ConnectionError' -Target $Share -Message ($Share + ' cannot be reached over SMB (error ' + $code + ': ' + $why + '). Either TCP 445 and 139 to ' + $ComputerName + ' are blocked, or, for an NT 4.0, 2000 or 2003 DSS, this workstation lacks the SMB1 client (off by default since Windows 10 1709 and Server 2019; see docs/INSTALL.md, Prerequisites).'))
+    }
+    return (New-DssFailure -Id 'SmbUnavailable' -Category 'ConnectionError' -Target $Share -Message ($Share + ' cannot be used: ' + $why))
+}
+
+function Test-DssShareAccess {
+    <#
+    .SYNOPSIS
+        $null when the share holding a UNC path can be listed, else the classified failure.
+    #>
+    param([Parameter(Mandatory=$true)][string]$Path, [Parameter(Mandatory=$true)][string]$ComputerName)
+    $root = Get-DssShareRoot -Path $Path
+    if ($null -eq $root) { return $null }
+    try {
+        Invoke-DssShareProbe -Root $root
+        return $null
+    } catch {
+        return (Resolve-DssShareFailure -ErrorRecord $_ -Share $root.TrimEnd('\') -ComputerName $ComputerName)
+    }
+}
+
 function Get-DssUncFreeBytes {
     <#
     .SYNOPSIS
@@ -582,32 +711,63 @@ function Get-DssUncFreeBytes {
     return $null
 }
 
-function Read-DssSecretLine {
+function Read-DssSecretPipe {
     <#
     .SYNOPSIS
-        Reads the one line that follows the Initialize-DssSession.ps1 command on this process's
-        standard input: "#" + base64 of the UTF-8 password.
+        Reads the credential from the one-shot pipe the engine serves for this call: connects,
+        sends the token from the request, reads one line ("#" + base64 of the UTF-8 password).
     .DESCRIPTION
-        The REPL that node-powershell drives (-Command -) reads its standard input line by line
-        through the same Console.In reader this function reads from, so the line after the command
-        is consumed here and never parsed as script: the password is not part of any command text
-        (so not in script block logging, history or transcripts). The "#" makes the line an inert
-        comment should a host ever parse it anyway. A function of its own so Pester can replace it.
+        Not standard input: Windows PowerShell 5.1's console host reads -Command - input through
+        its own buffered reader, so a line after the command never reaches [Console]::In. The pipe
+        (System.IO.Pipes, .NET 3.5 and later; a Unix socket under .NET on Linux) is a channel of its
+        own; the password is in no command text, argument, environment variable or file. Any
+        failure is CredentialUnavailable at once, before anything is sent to the DSS. A function of
+        its own so Pester can replace it.
     #>
-    return [Console]::In.ReadLine()
+    param(
+        [Parameter(Mandatory=$true)][string]$PipeName,
+        [Parameter(Mandatory=$true)][string]$Token,
+        [int]$TimeoutMs = 15000
+    )
+    if ($null -eq ('System.IO.Pipes.NamedPipeClientStream' -as [type])) {
+        try { Add-Type -AssemblyName System.Core } catch { }
+    }
+    $pipe = $null
+    $reader = $null
+    $line = $null
+    try {
+        $pipe = New-Object System.IO.Pipes.NamedPipeClientStream('.', $PipeName, [System.IO.Pipes.PipeDirection]::InOut)
+        $pipe.Connect($TimeoutMs)
+        $hello = [System.Text.Encoding]::ASCII.GetBytes($Token + "`n")
+        $pipe.Write($hello, 0, $hello.Length)
+        $pipe.Flush()
+        $reader = New-Object System.IO.StreamReader($pipe, (New-Object System.Text.UTF8Encoding($false)))
+        $line = $reader.ReadLine()
+    } catch {
+        $why = $_.Exception.Message
+        if ($null -ne $_.Exception.InnerException) { $why = $_.Exception.InnerException.Message }
+        throw (New-DssException -Id 'CredentialUnavailable' -Message ('The credential could not be read from the engine''s credential pipe (' + $why + '); nothing was sent to the DSS.'))
+    } finally {
+        if ($null -ne $reader) { try { $reader.Dispose() } catch { } }
+        if ($null -ne $pipe) { try { $pipe.Dispose() } catch { } }
+    }
+    if ($null -eq $line) {
+        throw (New-DssException -Id 'CredentialUnavailable' -Message 'The engine closed its credential pipe without sending the credential; nothing was sent to the DSS.')
+    }
+    return $line
 }
 
 function ConvertTo-DssCredential {
     <#
     .SYNOPSIS
-        A PSCredential from a user name and the secret line read by Read-DssSecretLine.
+        A PSCredential from a user name and the secret line read by Read-DssSecretPipe.
     #>
     param(
         [Parameter(Mandatory=$true)][string]$UserName,
         [AllowNull()][string]$SecretLine
     )
     if ($null -eq $SecretLine -or -not $SecretLine.StartsWith('#') -or $SecretLine.Substring(1) -notmatch '^[A-Za-z0-9+/]*={0,2}$') {
-        throw (New-DssException -Id 'ProtocolError' -Message 'The credential did not arrive on standard input as expected; nothing was sent to the DSS.')
+        throw (New-DssException -Id 'CredentialUnavailable' -Message 'The credential did not arrive from the engine in the expected form; nothing was sent to the DSS.')
     }
     $bytes = [System.Convert]::FromBase64String($SecretLine.Substring(1))
     $chars = [System.Text.Encoding]::UTF8.GetChars($bytes)
@@ -735,16 +895,12 @@ function Get-DssServiceResult {
     $core = Get-DssServiceCore
     if ([string]$Request['transport'] -eq 'Rpc') {
         $computer = Get-DssRequestField -Request $Request -Name 'computerName'
-        $controller = Get-DssServiceController -Name $name -ComputerName $computer
+        $controller = Get-DssSessionServiceController -Name $name -ComputerName $computer
         if ($null -eq $controller) {
             if ($Action -eq 'Get') { return @{ ok = $true; data = @{ exists = $false } } }
             return (New-DssFailure -Id 'ServiceNotFound' -Category 'ObjectNotFound' -Target $name -Message ('The ' + $name + ' service does not exist on ' + $computer + '.'))
         }
-        try {
-            return (& $core $Action $name $timeout $controller)
-        } finally {
-            $controller.Close()
-        }
+        return (& $core $Action $name $timeout $controller)
     }
     return (Invoke-DssCore -Request $Request -Core $core -ArgumentList @($Action, $name, $timeout, $null))
 }
@@ -778,6 +934,68 @@ function Get-DssRpcValue {
     } finally {
         $base.Close()
     }
+}
+
+function Expand-DssRemoteEnvironment {
+    <#
+    .SYNOPSIS
+        Rpc transport: expands %NAME% in a registry string with the DSS's own environment, read
+        over the remote registry, never this workstation's. SystemRoot comes from the request's
+        systemRootKey, windir is the same, SystemDrive is its drive; other names come from the
+        system environment key. Unknown names are left as they are.
+    #>
+    param(
+        [AllowNull()][string]$Text,
+        [Parameter(Mandatory=$true)][string]$ComputerName,
+        [Parameter(Mandatory=$true)][hashtable]$Environment
+    )
+    if (-not $Text -or $Text.IndexOf('%') -lt 0) { return $Text }
+    $hive = [string]$Environment['hive']
+    $cache = @{}
+    $lookup = {
+        param([string]$name)
+        $k = $name.ToLowerInvariant()
+        if ($cache.ContainsKey($k)) { return $cache[$k] }
+        $v = $null
+        if ($k -eq 'systemroot' -or $k -eq 'windir' -or $k -eq 'systemdrive') {
+            $r = Get-DssRpcValue -ComputerName $ComputerName -Hive $hive -SubKey ([string]$Environment['systemRootKey']) -Name ([string]$Environment['systemRootValue'])
+            if ($r['present'] -and $r['value'] -is [string]) {
+                $v = [string]$r['value']
+                if ($k -eq 'systemdrive' -and $v.Length -ge 2) { $v = $v.Substring(0, 2) }
+            }
+        } else {
+            $r = Get-DssRpcValue -ComputerName $ComputerName -Hive $hive -SubKey ([string]$Environment['variablesKey']) -Name $name
+            if ($r['present'] -and $r['value'] -is [string]) { $v = [string]$r['value'] }
+        }
+        $cache[$k] = $v
+        return $v
+    }
+    $expandOnce = {
+        param([string]$s)
+        $sb = New-Object System.Text.StringBuilder
+        $pos = 0
+        while ($pos -lt $s.Length) {
+            $start = $s.IndexOf('%', $pos)
+            if ($start -lt 0) { break }
+            $end = $s.IndexOf('%', $start + 1)
+            if ($end -lt 0) { break }
+            [void]$sb.Append($s, $pos, $start - $pos)
+            $name = $s.Substring($start + 1, $end - $start - 1)
+            $value = $null
+            if ($name.Length -gt 0) { $value = & $lookup $name }
+            if ($null -eq $value) {
+                [void]$sb.Append($s, $start, $end - $start)
+                $pos = $end
+            } else {
+                [void]$sb.Append($value)
+                $pos = $end + 1
+            }
+        }
+        if ($pos -lt $s.Length) { [void]$sb.Append($s.Substring($pos)) }
+        return $sb.ToString()
+    }
+    # Twice: a system variable may itself be written with %SystemRoot%.
+    return (& $expandOnce (& $expandOnce $Text))
 }
 
 function Get-DssValueKindName {
@@ -884,6 +1102,8 @@ function Get-DssFileCore {
                 if ($e -is [System.IO.IOException]) {
                     $c = [System.Runtime.InteropServices.Marshal]::GetHRForException($e) -band 0xFFFF
                     if ($c -eq 32 -or $c -eq 33) { return $true }
+                    # .NET on Unix (tests here) maps FileShare to flock: a conflict is EWOULDBLOCK (11).
+                    if ($c -eq 11 -and [string][Environment]::OSVersion.Platform -eq 'Unix') { return $true }
                 }
                 $e = $e.InnerException
             }
@@ -894,10 +1114,26 @@ function Get-DssFileCore {
             return (New-Object System.IO.FileStream($p, [System.IO.FileMode]::Open, [System.IO.FileAccess]$access, [System.IO.FileShare]$share))
         }
         $missing = @{ ok = $false; error = @{ id = 'SourceNotFound'; category = 'ObjectNotFound'; target = $Path; message = ($Path + ' does not exist on ' + $machine + '.') } }
-        $busy = @{ ok = $false; error = @{ id = 'Busy'; category = 'ResourceBusy'; target = $Path; message = ($Path + ' is held open for writing by another process on ' + $machine + '.') } }
+        # A sharing violation is another process's open handle (the DXA still writing, or a reader
+        # such as an antivirus scan, the indexer, a backup agent, Explorer's preview): FileInUse,
+        # never Busy, which means another ResyncGlb run.
+        $busy = @{ ok = $false; error = @{ id = 'FileInUse'; category = 'ResourceBusy'; target = $Path; message = ($Path + ' is held open for writing by another process on ' + $machine + '.') } }
+        $inUse = @{ ok = $false; error = @{ id = 'FileInUse'; category = 'ResourceBusy'; target = $Path; message = ($Path + ' is open in another process on ' + $machine + ' (a reader such as an antivirus scan, the indexer, a backup agent or Explorer''s preview), so it cannot be deleted yet.') } }
         $hex = {
             param([byte[]]$bytes)
             return [System.BitConverter]::ToString($bytes).Replace('-', '')
+        }
+        # On a FIPS-mode DSS under .NET 2.0/3.5, SHA256.Create() gives SHA256Managed, which throws;
+        # the CryptoServiceProvider (.NET 3.5 and later) is FIPS-validated: prefer it where it exists.
+        $newSha = {
+            $csp = 'System.Security.Cryptography.SHA256CryptoServiceProvider' -as [type]
+            if ($null -eq $csp) {
+                # .NET 3.5 keeps it in System.Core, which a PowerShell 2.0 runspace may not have loaded.
+                try { $null = [System.Reflection.Assembly]::LoadWithPartialName('System.Core') } catch { }
+                $csp = 'System.Security.Cryptography.SHA256CryptoServiceProvider' -as [type]
+            }
+            if ($null -ne $csp) { return (New-Object System.Security.Cryptography.SHA256CryptoServiceProvider) }
+            return [System.Security.Cryptography.SHA256]::Create()
         }
 
         if ($Action -eq 'Stat') {
@@ -922,7 +1158,7 @@ function Get-DssFileCore {
         if ($Action -eq 'Hash') {
             try { $fs = & $open $Path 'Read' 'Read' } catch { if (& $isSharing $_) { return $busy }; throw }
             try {
-                $sha = [System.Security.Cryptography.SHA256]::Create()
+                $sha = & $newSha
                 $digest = $sha.ComputeHash($fs)
                 $length = $fs.Length
             } finally {
@@ -955,9 +1191,9 @@ function Get-DssFileCore {
             return @{ ok = $true; data = @{ offset = $Offset; bytes = $got; length = $length; eof = ($Offset + $got -ge $length); base64 = [System.Convert]::ToBase64String($buffer, 0, $got) } }
         }
         if ($Action -eq 'Remove') {
-            try { $fs = & $open $Path 'Read' 'None' } catch { if (& $isSharing $_) { return $busy }; throw }
+            try { $fs = & $open $Path 'Read' 'None' } catch { if (& $isSharing $_) { return $inUse }; throw }
             try {
-                $sha = [System.Security.Cryptography.SHA256]::Create()
+                $sha = & $newSha
                 $digest = & $hex ($sha.ComputeHash($fs))
                 $length = $fs.Length
             } finally {

@@ -355,7 +355,15 @@ export async function runNewResync(
 
     checkCancel();
     step(7, `Moving ${CONTRACT.resyncFileName} out of Dxadata`);
-    const taken = await ops.takeFile(facts.filePath, finalTo);
+    const taken = await ops.takeFile(facts.filePath, finalTo).catch(async (e: unknown) => {
+      // A verified copy already placed (only the delete in Dxadata failed: FileInUse) is this run's
+      // file: the rollback must not take the original again as "incomplete".
+      if (e instanceof ResyncError && typeof e.details.copiedTo === 'string') {
+        state.fileTaken = true;
+        await journal();
+      }
+      throw e;
+    });
     state.fileTaken = true;
     await journal();
     if (taken.length !== outcome.file.length || taken.length === 0) {

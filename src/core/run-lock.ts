@@ -3,12 +3,12 @@
  * changes a DSS (new, recover, copy to an Exchange requestor). Reports through a Reporter only.
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { TargetParams } from '../operations/open';
 import type { DssOperations } from '../operations/operations';
 import { ResyncError } from '../shared/errors';
 import type { Reporter } from '../shared/reporter';
-import type { AuditLog } from './audit';
+import { defaultAuditLog, type AuditLog } from './audit';
 import type { StaleLock } from './lock';
 import { checkJournal } from './journal-check';
 import { rollback, changedAnything } from './rollback';
@@ -25,8 +25,14 @@ export function lockFileFor(target: TargetParams, computerName: string): string 
   return join(stateFolder(), 'locks', `${computerName.toUpperCase().replace(/[^A-Z0-9._-]/g, '_')}.lock`);
 }
 
+/**
+ * Where Resync.glb goes without an output path: the lab's output folder, else a per-user folder
+ * next to the audit log (%LOCALAPPDATA%\ResyncGlb\output; $XDG_STATE_HOME/resyncglb/output). Never
+ * the current folder: in an elevated console that is C:\Windows\System32.
+ */
 export function defaultOutputFolder(target: TargetParams): string {
-  return target.labPath ? join(target.labPath, 'output') : process.cwd();
+  if (target.labPath) return join(target.labPath, 'output');
+  return join(dirname(defaultAuditLog()), 'output');
 }
 
 /** Finishes the cleanup of a run that died (its journal is in the stale lock). */

@@ -132,11 +132,14 @@ export async function waitForCompleteFile(
       let nextQuiet: number | null = null;
       let settledWithValue = false;
       if (file && file.length > 0 && status === 'Running') {
-        const writer = await ops.isOpenForWrite(filePath);
-        const quiet = writer === false ? opts.quietMsNoWriter : opts.quietMsUnknownWriter;
         const same = last !== null && last.length === file.length && last.mtime === file.lastWriteTimeUtc;
         if (!same) last = { length: file.length, at: now, mtime: file.lastWriteTimeUtc };
         const stillFor = last ? now - last.at : 0;
+        // The probe opens the file denying writers (Windows): only once it has held still for the
+        // shorter quiet period, so it can never make the DXA's own reopen or append fail.
+        const minQuiet = Math.min(opts.quietMsNoWriter, opts.quietMsUnknownWriter);
+        const writer = same && stillFor >= minQuiet ? await ops.isOpenForWrite(filePath) : undefined;
+        const quiet = writer === false ? opts.quietMsNoWriter : opts.quietMsUnknownWriter;
         if (gen) {
           // The DSS's own account decides: this service wrote this very file, this long, and is done.
           if (
@@ -150,9 +153,11 @@ export async function waitForCompleteFile(
             return { kind: 'complete', file, waitedMs: elapsed };
           }
         } else {
-          settledWithValue = value !== null && writer !== true && same && stillFor >= quiet;
-          if (writer !== true && value === null) nextQuiet = quiet;
-          if (writer !== true && value === null && same && stillFor >= quiet) return { kind: 'complete', file, waitedMs: elapsed };
+          const closedAndQuiet = writer !== undefined && writer !== true && same && stillFor >= quiet;
+          settledWithValue = value !== null && closedAndQuiet;
+          if (writer === undefined) nextQuiet = minQuiet;
+          else if (writer !== true && value === null) nextQuiet = quiet;
+          if (value === null && closedAndQuiet) return { kind: 'complete', file, waitedMs: elapsed };
         }
       }
       const doneWithValueLeft = gen !== null && gen.state === 'done' && value !== null && !file;

@@ -271,6 +271,8 @@ export const labFaultHandler: CommandHandler = async (params, ctx) => {
   if (delay !== undefined) faults.startDelayMs = delay;
   const prepare = optNumber(params, 'prepareMs', 0, 3_600_000);
   if (prepare !== undefined) faults.prepareMs = prepare;
+  const hold = optNumber(params, 'holdOpenMs', 0, 3_600_000);
+  if (hold !== undefined) faults.holdOpenMs = hold;
   const clear = optBool(params, 'clear');
   const result = await setLabFaults(dir, faults, { replace: clear });
   const pending = optStringArray(params, 'pendingValue');

@@ -80,7 +80,9 @@ export const newHandler: CommandHandler = async (params, ctx) => {
   const serviceTimeoutSec = optNumber(params, 'serviceTimeoutSec', 1, 3_600) ?? 120;
   const recognitionSec = optNumber(params, 'recognitionSec', 1, 86_400);
   const minFreeMb = optNumber(params, 'minFreeMb', 0, 1_048_576);
-  const outputPath = resolve(optString(params, 'outputPath') ?? defaultOutputFolder(target));
+  const givenOutput = optString(params, 'outputPath');
+  const outputPath = resolve(givenOutput ?? defaultOutputFolder(target));
+  if (!givenOutput && !target.labPath) ctx.reporter.verbose(`No output path was given: Resync.glb and the backup go to ${outputPath} (the result's Path says where the file is).`);
   const backupPath = optString(params, 'backupPath');
   const dxadataPath = optString(params, 'dxadataPath');
   const logPath = optString(params, 'logPath');

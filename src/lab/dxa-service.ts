@@ -373,6 +373,15 @@ class LabDxa {
     await fh.close();
     this.writing = false;
     this.log(`Wrote ${CONTRACT.resyncFileName}: ${data.length} bytes.`);
+    const hold = cfg.faults.holdOpenMs ?? 0;
+    if (hold > 0) {
+      // A reader that opens the finished file for reading and keeps it open (fault hold-open).
+      const reader = await open(file, 'r');
+      this.log(`A reader holds ${CONTRACT.resyncFileName} open for ${hold} ms (fault hold-open).`);
+      setTimeout(() => {
+        void reader.close().then(() => this.log(`The reader closed ${CONTRACT.resyncFileName}.`));
+      }, hold);
+    }
     await this.recordGeneration({ state: 'written', path: file, file: identity, length: data.length });
     // Q156063 asks for a restart after each generation; until this process ends the lab counts it
     // as owed (lab status shows RestartAfterGeneration). What a real DXA does without it is not

@@ -78,6 +78,13 @@ export interface LabFaults {
   /** Time between reading ResyncConnectionRDNs and opening Resync.glb (a DXA reading its directory first). */
   prepareMs?: number;
   /**
+   * Once Resync.glb is written and closed, a reader (an antivirus scan-on-close, the indexer, a
+   * backup agent, Explorer's preview over the share) holds it open for reading this long. On a
+   * Windows DSS that makes the exclusive open of the final delete fail; the lab's operations
+   * behave the same (src/operations/lab).
+   */
+  holdOpenMs?: number;
+  /**
    * The DXA also processes (imports and removes) at start a Resync.glb it wrote itself and that was
    * left in Dxadata — docs/domain.md's inferred risk. Without it only files placed there by someone else
    * are imported (Q156124).

@@ -16,7 +16,17 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function parseRequest(line: string): Request {
+/**
+ * Drops one leading U+FEFF. Windows PowerShell 5.1 (.NET Framework) writes the console input
+ * encoding's preamble first when that code page is 65001 (UTF-8 console, `chcp 65001`), so the
+ * request, and in principle a later line, can start with a BOM that is not part of the JSON.
+ */
+export function stripBom(line: string): string {
+  return line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+}
+
+export function parseRequest(rawLine: string): Request {
+  const line = stripBom(rawLine);
   if (Buffer.byteLength(line, 'utf8') > MAX_REQUEST_BYTES) {
     throw new ResyncError('ProtocolError', `The request is larger than ${MAX_REQUEST_BYTES} bytes.`);
   }
@@ -50,7 +60,7 @@ export type Control = { control: 'cancel'; reason?: string };
 
 export function parseControl(line: string): Control | null {
   try {
-    const v: unknown = JSON.parse(line);
+    const v: unknown = JSON.parse(stripBom(line));
     if (isObject(v) && v.control === 'cancel') return { control: 'cancel', reason: typeof v.reason === 'string' ? v.reason : undefined };
   } catch {
     /* ignored: unknown control lines are ignored */

@@ -17,17 +17,24 @@ export interface ServeOptions {
   version: string;
   /** The commands this engine answers (the CLI's `rpc` passes the table of src/handlers). */
   handlers: Readonly<Record<string, CommandHandler>>;
+  /** Aborted when the caller can no longer read the events (its stdout closed): the run is cancelled like on EOF. */
+  gone?: AbortSignal;
 }
 
 export async function serve(opts: ServeOptions): Promise<number> {
   const out = new EventWriter(opts.sink);
   out.emit({ event: 'hello', protocol: PROTOCOL_VERSION, version: opts.version, pid: process.pid });
   const controller = new AbortController();
-  // The limit is enforced while reading, so a huge unterminated line is never buffered whole.
-  const lines = boundedLines(opts.input, MAX_REQUEST_BYTES, 64 * 1024);
   let exitCode: number = EXIT.ok;
   let ended = false;
   let nonTerminatingFailures = 0;
+  const onGone = (): void => {
+    if (!ended) controller.abort(new Error('the caller closed the connection (stdout)'));
+  };
+  if (opts.gone?.aborted) onGone();
+  else opts.gone?.addEventListener('abort', onGone, { once: true });
+  // The limit is enforced while reading, so a huge unterminated line is never buffered whole.
+  const lines = boundedLines(opts.input, MAX_REQUEST_BYTES, 64 * 1024);
   try {
     const first = await lines.next();
     if (first.done) throw new ResyncError('ProtocolError', 'No request arrived on stdin.');
@@ -72,6 +79,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
     exitCode = err.exitCode;
   } finally {
     ended = true;
+    opts.gone?.removeEventListener('abort', onGone);
     out.emit({ event: 'end', exitCode });
     void lines.return(undefined).catch(() => undefined);
   }

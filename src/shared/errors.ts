@@ -23,6 +23,8 @@ export const ERRORS = {
   PowerShellNotFound: { category: 'NotInstalled', exitCode: 3 },
   MixedConfiguration: { category: 'InvalidOperation', exitCode: 3 },
   JournalRejected: { category: 'SecurityError', exitCode: 3 },
+  CredentialUnavailable: { category: 'AuthenticationError', exitCode: 3 },
+  SmbUnavailable: { category: 'ConnectionError', exitCode: 3 },
   // the run failed and was rolled back
   ServiceStopTimeout: { category: 'OperationTimeout', exitCode: 1 },
   ServiceStartFailed: { category: 'InvalidResult', exitCode: 1 },
@@ -54,6 +56,7 @@ export const ERRORS = {
   RollbackIncomplete: { category: 'InvalidResult', exitCode: 5 },
   /** The file is good and kept; only the restart after generation (Q156063) failed. */
   FinalRestartFailed: { category: 'InvalidResult', exitCode: 5 },
+  FileInUse: { category: 'ResourceBusy', exitCode: 5 },
   Internal: { category: 'NotSpecified', exitCode: 1 },
 } as const;
 

@@ -216,6 +216,17 @@ describe('resync-glb new on a lab DSS', () => {
     expect(labStatus(lab)).toBe('Running');
   });
 
+  it('accepts a request written by a UTF-8 console (a leading BOM, as .NET Framework writes it at code page 65001)', async () => {
+    const lab = newLab();
+    const s = rpc(`\uFEFF${JSON.stringify({ protocol: 1, command: 'new', params: { labPath: lab, requestor: ['PO1'], force: true } })}`);
+    const end = await s.waitFor((e) => e.event === 'end');
+    s.child.stdin!.end();
+    const { events } = await s.done;
+    expect(events.find((e) => e.event === 'error')).toBeUndefined();
+    expect(end.exitCode).toBe(0);
+    expect(events.filter((e) => e.event === 'result')).toHaveLength(1);
+  });
+
   it('the caller going away (stdin closed) cancels a protocol run and rolls back', async () => {
     const lab = newLab();
     cli(['lab', 'fault', lab, '--start-delay', '3000']);

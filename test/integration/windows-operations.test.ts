@@ -19,6 +19,9 @@ import type { DssOperations } from '../../src/operations/operations';
 import type { PowerShellHost, PowerShellInvocation } from '../../src/operations/windows/host';
 import { NodePowerShellHost } from '../../src/operations/windows/node-powershell-host';
 import { resolvePowerShellExecutable } from '../../src/operations/windows/executable';
+import { openSecretPipe } from '../../src/operations/windows/secret-pipe';
+import { SCRIPTS, buildCommand } from '../../src/operations/windows/scripts';
+import { parseEnvelope } from '../../src/operations/windows/envelope';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PS1 = join(ROOT, 'ps1');
@@ -194,7 +197,11 @@ describe.skipIf(!PWSH)(PWSH ? `Windows operations through ${PWSH} (Windows comma
         'ServiceController.Start',
         'ServiceController.WaitForStatus',
       ]);
-      if (t.transport === 'Rpc') expect(s.calls.filter((c) => c.cmd === 'ServiceController.new').every((c) => c.name === SVC && c.computerName === 'DSS01')).toBe(true);
+      if (t.transport === 'Rpc') {
+        expect(s.calls.filter((c) => c.cmd === 'ServiceController.new').every((c) => c.name === SVC && c.computerName === 'DSS01')).toBe(true);
+        // One controller (one RPC bind to the DSS) for get, stop and start together.
+        expect(s.calls.filter((c) => c.cmd === 'ServiceController.new')).toHaveLength(1);
+      }
       else expect(s.calls.filter((c) => c.cmd === 'Get-Service').every((c) => c.name === SVC)).toBe(true);
       await host.setState(dssState({ behavior: 'hang' }));
       await expect(ops.stopService(500)).rejects.toMatchObject({ id: 'ServiceStopTimeout' });
@@ -234,7 +241,7 @@ describe.skipIf(!PWSH)(PWSH ? `Windows operations through ${PWSH} (Windows comma
     expect(existsSync(file)).toBe(false);
   });
 
-  it('Remoting with a credential: the password reaches New-PSSession through stdin only', async () => {
+  it('Remoting with a credential: the password reaches New-PSSession through the one-shot pipe only (real pwsh NamedPipeClientStream)', async () => {
     const secret = { userName: 'CORP\\dxadmin', password: "pa$$w'rd \u2019 Zürich 🔑" };
     const { ops, host } = await openWith(dssState(), { transport: 'Remoting', computerName: 'DSS01', secret });
     await ops.getService();
@@ -247,6 +254,45 @@ describe.skipIf(!PWSH)(PWSH ? `Windows operations through ${PWSH} (Windows comma
     expect(everything).not.toContain(Buffer.from(secret.password, 'utf8').toString('base64'));
     expect(s.history.some((h) => h.includes('Initialize-DssSession.ps1'))).toBe(true);
     expect(host.inner.historySize).toBe(0);
+  });
+
+  it('a module installed under a non-ASCII path with a quote (/tmp/…/José’s Modules) runs its scripts: the path travels as base64', async () => {
+    const { cpSync } = await import('node:fs');
+    const dir = join(mkdtempSync(join(tmpdir(), 'resyncglb-path-')), 'José’s Modules', 'ps1');
+    cpSync(PS1, dir, { recursive: true });
+    const host = new NodePowerShellHost({ executable: PWSH as string });
+    try {
+      const file = join(dir, '_Common.ps1');
+      const command = buildCommand(dir, SCRIPTS.fileInfo, { transport: 'Local', computerName: '', path: file });
+      expect(command).toMatch(/^[\x20-\x7E]+$/);
+      const r = parseEnvelope(await host.invoke({ command, timeoutMs: 60_000 }), SCRIPTS.fileInfo);
+      expect(r).toMatchObject({ ok: true, data: { exists: true, length: readFileSync(file).length } });
+    } finally {
+      await host.dispose();
+    }
+  });
+
+  it('the credential pipe: a wrong token gets nothing, a missing pipe fails fast; both CredentialUnavailable, no connection made', async () => {
+    const host = new ShadowedHost(new NodePowerShellHost({ executable: PWSH as string }));
+    await host.setState(dssState());
+    try {
+      const pipe = await openSecretPipe('never-handed-out');
+      const request = (name: string, token: string) => ({ transport: 'Remoting', computerName: 'DSS01', userName: 'u', secret: 'pipe', secretPipe: { name, token, timeoutMs: 2000 } });
+      try {
+        const wrong = parseEnvelope(await host.invoke({ command: buildCommand(PS1, SCRIPTS.initialize, request(pipe.pipeName, 'f'.repeat(64))), timeoutMs: 60_000 }), 'Initialize-DssSession.ps1');
+        expect(wrong).toMatchObject({ ok: false, error: { id: 'CredentialUnavailable', message: expect.stringContaining('without sending the credential') } });
+        expect(pipe.served).toBe(false);
+      } finally {
+        await pipe.close();
+      }
+      const started = Date.now();
+      const missing = parseEnvelope(await host.invoke({ command: buildCommand(PS1, SCRIPTS.initialize, request(pipe.pipeName, pipe.token)), timeoutMs: 60_000 }), 'Initialize-DssSession.ps1');
+      expect(missing).toMatchObject({ ok: false, error: { id: 'CredentialUnavailable', message: expect.stringContaining('nothing was sent to the DSS') } });
+      expect(Date.now() - started).toBeLessThan(45_000); // bounded by the pipe's own timeout, not the call's 90 s
+      expect((await host.state()).sessions).toHaveLength(0);
+    } finally {
+      await host.dispose();
+    }
   });
 
   it('Auto: an unreachable WinRM falls back to Rpc; an unreachable host is HostUnreachable', async () => {

@@ -84,6 +84,96 @@ process.stdin.on('data', d => { buf += d; if (buf.includes('\n')) {
     }
 }
 
+Describe 'a dying engine and the automatic recover' {
+    BeforeAll {
+        # A fake engine that appends every request's command to <bundle>.log, then for 'new' writes
+        # hello and its pid, closes stdout but stays alive (a hung engine), or exits at once.
+        function script:Use-RecordingBundle([string] $OnNew) {
+            $path = Use-FakeBundle @"
+const fs = require('fs');
+let buf = ''; let handled = false;
+process.stdin.on('data', d => { buf += d; if (!handled && buf.includes('\n')) {
+  handled = true;
+  const req = JSON.parse(buf.split('\n')[0]);
+  const log = process.argv[1] + '.log';
+  if (req.command === 'recover') {
+    let newAlive = null;
+    try { const pid = Number(fs.readFileSync(process.argv[1] + '.pid', 'utf8')); process.kill(pid, 0); newAlive = true; } catch (e) { newAlive = e.code === 'EPERM'; }
+    fs.appendFileSync(log, JSON.stringify({ command: 'recover', newAlive }) + '\n');
+    process.stdout.write(JSON.stringify({event:'hello',protocol:1,version:'x',pid:process.pid})+'\n');
+    process.stdout.write(JSON.stringify({event:'end',exitCode:0})+'\n');
+    process.exit(0);
+  }
+  fs.appendFileSync(log, JSON.stringify({ command: req.command, whatIf: req.params.whatIf }) + '\n');
+  fs.writeFileSync(process.argv[1] + '.pid', String(process.pid));
+  process.stdout.write(JSON.stringify({event:'hello',protocol:1,version:'x',pid:process.pid})+'\n');
+  $OnNew
+}});
+"@
+            return $path
+        }
+        function script:Get-RecordedCommands([string] $Bundle) {
+            @(Get-Content -LiteralPath "$Bundle.log" | ForEach-Object { $_ | ConvertFrom-Json })
+        }
+    }
+    AfterEach {
+        & $module { param($p) $script:BundlePath = $p } $realBundle
+    }
+
+    It 'under -WhatIf an engine that dies is not followed by a real recover' {
+        $fake = Use-RecordingBundle "process.exit(7);"
+        $err = $null
+        try { New-ResyncGlb -LabPath $TestDrive -Requestor PO1 -WhatIf } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'ResyncGlb.ProtocolError,New-ResyncGlb'
+        $err.Exception.Message | Should -Match 'recover was not run'
+        (Get-RecordedCommands $fake).command | Should -Be @('new')
+    }
+
+    It 'an engine that stopped talking but still runs is stopped before recover runs' {
+        $fake = Use-RecordingBundle "fs.closeSync(1); setTimeout(() => {}, 120000);"
+        $err = $null
+        try { New-ResyncGlb -LabPath $TestDrive -Requestor PO1 -Force } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'ResyncGlb.ProtocolError,New-ResyncGlb'
+        $recorded = Get-RecordedCommands $fake
+        $recorded.command | Should -Be @('new', 'recover')
+        $recorded[1].newAlive | Should -BeFalse
+    }
+
+    It 'a stopped pipeline keeps reading the engine until end, so a long rollback cannot block on a full pipe' {
+        # On cancel the fake writes 4 MiB of verbose events (far more than a pipe holds), then end.
+        $fake = Use-FakeBundle @"
+const fs = require('fs');
+let buf = ''; let started = false;
+process.stdin.on('data', d => { buf += d;
+  if (!started && buf.includes('\n')) { started = true; process.stdout.write(JSON.stringify({event:'hello',protocol:1,version:'x',pid:process.pid})+'\n'); fs.writeFileSync(process.argv[1] + '.started', 'x'); }
+  if (buf.includes('"control":"cancel"')) {
+    const line = JSON.stringify({event:'verbose',message:'x'.repeat(1000)})+'\n';
+    for (let i = 0; i < 4096; i++) process.stdout.write(line);
+    // Exits only once everything was flushed to the reader, as the engine does after 'end'.
+    process.stdout.write(JSON.stringify({event:'end',exitCode:1})+'\n', () => { fs.writeFileSync(process.argv[1] + '.done', 'x'); process.exit(1); });
+  }
+});
+"@
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+                param($m, $bundle)
+                Import-Module $m
+                & (Get-Module ResyncGlb) { param($p) $script:BundlePath = $p } $bundle
+                New-ResyncGlb -LabPath $bundle -Requestor PO1 -Force
+            }).AddArgument((Join-Path (Get-TestRoot) 'module/ResyncGlb/ResyncGlb.psd1')).AddArgument($fake)
+        $null = $ps.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not (Test-Path "$fake.started") -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $watch.Stop()
+        $ps.Dispose()
+        Test-Path "$fake.done" | Should -BeTrue
+        # Not the 300 s cancel limit: the engine finished as soon as its output was read.
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 120
+    }
+}
+
 Describe 'a stopped pipeline' {
     It 'cancels the engine, which rolls back: no value left, service running' {
         $lab = New-TestLab

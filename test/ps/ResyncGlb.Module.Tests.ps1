@@ -39,6 +39,25 @@ Describe 'ResyncGlb module' {
             $env:RESYNCGLB_NODE = $saved
         }
     }
+    It 'a RESYNCGLB_NODE that never answers cannot hang the import: the probe is bounded' -Skip:(($PSVersionTable.PSEdition -eq 'Desktop') -or $IsWindows) {
+        $saved = $env:RESYNCGLB_NODE
+        $fake = Join-Path $TestDrive 'hanging-node'
+        Set-Content -LiteralPath $fake -Value "#!/bin/sh`nexec sleep 600"
+        & chmod +x $fake
+        try {
+            $env:RESYNCGLB_NODE = $fake
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $err = $null
+            try { & $module { Get-ResyncNodePath -TimeoutMs 2000 } } catch { $err = $_ }
+            $watch.Stop()
+            "$err" | Should -Match 'did not finish within 2 s'
+            "$err" | Should -Match 'RESYNCGLB_NODE'
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 30
+        }
+        finally {
+            $env:RESYNCGLB_NODE = $saved
+        }
+    }
     It 'keeps private helpers private' {
         Get-Command -Module ResyncGlb -Name Invoke-ResyncBundle -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }

@@ -150,7 +150,10 @@ function global:Remove-ItemProperty {
 }
 
 function global:New-ShadowController([hashtable]$Svc) {
-    $c = New-Object psobject -Property @{ ServiceName = $Svc.Name; DisplayName = $Svc.DisplayName; DependentServices = @(); Svc = $Svc }
+    # The service is looked up in the store on every use, as a real ServiceController asks the
+    # service control manager: a controller kept for the session sees later state changes.
+    $c = New-Object psobject -Property @{ ServiceName = $Svc.Name; DisplayName = $Svc.DisplayName; DependentServices = @() }
+    $c | Add-Member ScriptProperty Svc { (Get-ShadowStore).Services[$this.ServiceName.ToLowerInvariant()] }
     $c | Add-Member ScriptProperty Status { $this.Svc.Status }
     $c | Add-Member ScriptMethod Refresh { }
     $c | Add-Member ScriptMethod Stop {
@@ -189,8 +192,8 @@ function global:Get-Service {
 
 function global:New-PSSessionOption {
     [CmdletBinding()]
-    param([int]$OpenTimeout, [int]$OperationTimeout, [int]$CancelTimeout)
-    return [pscustomobject]@{ OpenTimeout = $OpenTimeout; OperationTimeout = $OperationTimeout; CancelTimeout = $CancelTimeout }
+    param([int]$OpenTimeout, [int]$OperationTimeout, [int]$CancelTimeout, [int]$IdleTimeout)
+    return [pscustomobject]@{ OpenTimeout = $OpenTimeout; OperationTimeout = $OperationTimeout; CancelTimeout = $CancelTimeout; IdleTimeout = $IdleTimeout }
 }
 
 function global:New-PSSession {

@@ -518,13 +518,22 @@ Describe 'The service scripts' {
     }
 
     Context 'Rpc: a ServiceController for the remote computer' {
-        It 'stops and starts the contract service on the named computer' {
+        It 'stops and starts the contract service on the named computer, with one ServiceController for the session' {
             $WOT.Svc = New-FakeService 'Running'
-            Mock Get-DssServiceController { $WOT.Svc } -ParameterFilter { $Name -eq $WOT.ServiceName -and $ComputerName -eq 'DSS01' }
-            (Invoke-DssScript 'Stop-DxService.ps1' (New-Request 'Rpc' @{ timeoutMs = 1000 })).data.status | Should -Be 'Stopped'
-            (Invoke-DssScript 'Start-DxService.ps1' (New-Request 'Rpc' @{ timeoutMs = 1000 })).data.status | Should -Be 'Running'
-            Should -Invoke Get-DssServiceController -Exactly 2 -ParameterFilter { $Name -eq $WOT.ServiceName -and $ComputerName -eq 'DSS01' }
-            @($WOT.Svc.Log | Where-Object { $_ -eq 'Stop' -or $_ -eq 'Start' -or $_ -eq 'Close' }) | Should -Be @('Stop', 'Close', 'Start', 'Close')
+            $global:ResyncGlbDss = @{ Transport = 'Rpc'; ComputerName = 'DSS01'; Drive = $null }
+            try {
+                Mock Get-DssServiceController { $WOT.Svc } -ParameterFilter { $Name -eq $WOT.ServiceName -and $ComputerName -eq 'DSS01' }
+                (Invoke-DssScript 'Stop-DxService.ps1' (New-Request 'Rpc' @{ timeoutMs = 1000 })).data.status | Should -Be 'Stopped'
+                (Invoke-DssScript 'Start-DxService.ps1' (New-Request 'Rpc' @{ timeoutMs = 1000 })).data.status | Should -Be 'Running'
+                (Invoke-DssScript 'Get-DxService.ps1' (New-Request 'Rpc')).data.status | Should -Be 'Running'
+                # Each new controller is an RPC bind to the DSS (up to 20 s when port 135 is filtered): one per session.
+                Should -Invoke Get-DssServiceController -Exactly 1 -ParameterFilter { $Name -eq $WOT.ServiceName -and $ComputerName -eq 'DSS01' }
+                @($WOT.Svc.Log | Where-Object { $_ -eq 'Stop' -or $_ -eq 'Start' -or $_ -eq 'Close' }) | Should -Be @('Stop', 'Start')
+                $null = Invoke-DssScript 'Close-DssSession.ps1' @{}
+                @($WOT.Svc.Log | Where-Object { $_ -eq 'Stop' -or $_ -eq 'Start' -or $_ -eq 'Close' }) | Should -Be @('Stop', 'Start', 'Close')
+            } finally {
+                Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
+            }
         }
 
         It 'a service that does not exist there is exists:false' {
@@ -551,6 +560,45 @@ Describe 'Resolve-Dxadata.ps1' {
             binary = $WOT.Contract.service.binary
         }
         Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath -or $LiteralPath -eq $WOT.SetupPath }
+    }
+
+    It 'Rpc: a denied, disabled or unreachable admin share is named and classified, never DxadataNotFound' {
+        $req = $WOT.Request.Clone()
+        $req['transport'] = 'Rpc'
+        $req['explicitPath'] = 'C:\exchsrvr\Dxadata'
+        # The share root is probed with a call that throws (Test-Path would say $false for all of these).
+        Mock Test-Path { throw 'Test-Path must not decide this' } -ParameterFilter { $LiteralPath -like '\\*' }
+        Mock Invoke-DssShareProbe { throw (New-Object System.UnauthorizedAccessException('Access to the path is denied.')) }
+        $r = Invoke-DssScript 'Resolve-Dxadata.ps1' $req
+        Should -Invoke Invoke-DssShareProbe -Exactly 1 -ParameterFilter { $Root -eq '\\DSS01\C$\' }
+        $r.error.id | Should -Be 'AccessDenied'
+        $r.error.message | Should -BeLike '*\\DSS01\C$*administrator*'
+        Mock Invoke-DssShareProbe { throw (New-Object System.IO.IOException('The network name cannot be found.', -2147024829)) }
+        $r = Invoke-DssScript 'Resolve-Dxadata.ps1' $req
+        $r.error.id | Should -Be 'SmbUnavailable'
+        $r.error.message | Should -BeLike '*\\DSS01\C$ does not exist (error 67*AutoShare*'
+        Mock Invoke-DssShareProbe { throw (New-Object System.IO.IOException('The network path was not found.', -2147024843)) }
+        $r = Invoke-DssScript 'Resolve-Dxadata.ps1' $req
+        $r.error.id | Should -Be 'SmbUnavailable'
+        $r.error.message | Should -BeLike '*\\DSS01\C$ cannot be reached over SMB (error 53*SMB1 client*'
+        $r.error.target | Should -Be '\\DSS01\C$'
+    }
+
+    It 'Rpc: a DXADataPath with %SystemDrive% is expanded from the DSS''s own environment, not this workstation''s' {
+        $req = $WOT.Request.Clone()
+        $req['transport'] = 'Rpc'
+        $req['environment'] = @{ hive = 'HKEY_LOCAL_MACHINE'; systemRootKey = 'SOFTWARE\Microsoft\Windows NT\CurrentVersion'; systemRootValue = 'SystemRoot'; variablesKey = 'SYSTEM\CurrentControlSet\Control\Session Manager\Environment' }
+        Mock Get-DssRpcValue { @{ keyExists = $true; present = $false; kind = $null; value = $null } }
+        Mock Get-DssRpcValue { @{ keyExists = $true; present = $true; kind = 'String'; value = '%SystemDrive%\exch\%DXDIR%' } } -ParameterFilter { $Name -eq $WOT.Contract.dxaDataPathValue.name }
+        Mock Get-DssRpcValue { @{ keyExists = $true; present = $true; kind = 'String'; value = 'E:\WINNT' } } -ParameterFilter { $Name -eq 'SystemRoot' -and $SubKey -eq 'SOFTWARE\Microsoft\Windows NT\CurrentVersion' }
+        Mock Get-DssRpcValue { @{ keyExists = $true; present = $true; kind = 'ExpandString'; value = 'Dxadata' } } -ParameterFilter { $Name -eq 'DXDIR' -and $SubKey -eq 'SYSTEM\CurrentControlSet\Control\Session Manager\Environment' }
+        Mock Invoke-DssShareProbe { }
+        Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq '\\DSS01\E$\exch\Dxadata' }
+        Mock Get-DssUncFreeBytes { [long]1073741824 }
+        $r = Invoke-DssScript 'Resolve-Dxadata.ps1' $req
+        $r.data.dssPath | Should -BeExactly 'E:\exch\Dxadata'
+        $r.data.path | Should -BeExactly '\\DSS01\E$\exch\Dxadata'
+        $r.data.source | Should -Be 'DXADataPath'
     }
 
     It 'uses Setup\Services + Dxadata when there is no DXADataPath' {
@@ -627,6 +675,19 @@ Describe 'The file scripts (Local, on TestDrive)' {
         }
     }
 
+    It 'a reader holding the file (antivirus, indexer, backup agent) makes the delete FileInUse, never Busy, and leaves the file' {
+        $h = Invoke-DssScript 'Get-DssFileHash.ps1' (New-Request 'Local' @{ path = $WOT.File })
+        # A reader that shares reading: the delete's exclusive open fails (on Unix .NET maps FileShare to flock).
+        $reader = [System.IO.File]::Open($WOT.File, 'Open', 'Read', 'Read')
+        try {
+            $r = Invoke-DssScript 'Remove-DssFile.ps1' (New-Request 'Local' @{ path = $WOT.File; length = 70000; lastWriteTicks = $h.data.lastWriteTicks; sha256 = $h.data.sha256 })
+            $r.error.id | Should -Be 'FileInUse'
+            $r.error.message | Should -Match 'open in another process'
+            Test-Path -LiteralPath $WOT.File | Should -BeTrue
+        } finally { $reader.Close() }
+        (Invoke-DssScript 'Remove-DssFile.ps1' (New-Request 'Local' @{ path = $WOT.File; length = 70000; lastWriteTicks = $h.data.lastWriteTicks; sha256 = $h.data.sha256 })).data.removed | Should -BeTrue
+    }
+
     It 'hashes, reads in chunks, and deletes only an unchanged file' {
         $h = Invoke-DssScript 'Get-DssFileHash.ps1' (New-Request 'Local' @{ path = $WOT.File })
         $h.data.sha256 | Should -BeExactly (Get-FileHash -LiteralPath $WOT.File -Algorithm SHA256).Hash
@@ -662,22 +723,23 @@ Describe 'The file scripts (Local, on TestDrive)' {
 Describe 'Initialize-DssSession.ps1' {
     AfterEach { Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue }
 
-    It 'Remoting: builds the credential from the stdin line and opens one session with it' {
+    It 'Remoting: builds the credential from the line read from the credential pipe and opens one session with it' {
         $WOT.Password = "pa`$`$w'rd " + [char]0x2019 + [char]0xFC
         $WOT.Line = '#' + [Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($WOT.Password))
         $WOT.Session = [pscustomobject]@{ State = 'Opened' }
-        Mock Read-DssSecretLine { $WOT.Line }
+        Mock Read-DssSecretPipe { $WOT.Line } -ParameterFilter { $PipeName -eq 'the-pipe' -and $Token -eq 'the-token' -and $TimeoutMs -eq 15000 }
         Mock New-PSSession { $WOT.Session } -RemoveParameterType SessionOption -ParameterFilter {
             $ComputerName -eq 'DSS01' -and $Credential.UserName -eq 'CORP\dxadmin' -and $Credential.GetNetworkCredential().Password -ceq $WOT.Password
         }
         Mock Invoke-Command { @{ psVersion = '2.0'; computerName = 'DSS01' } } -RemoveParameterType Session
-        Mock New-PSSessionOption { 'session-option' } -ParameterFilter { $OpenTimeout -eq 5000 }
-        $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01'; userName = 'CORP\dxadmin'; secret = 'stdin'; connectTimeoutMs = 5000 }
+        Mock New-PSSessionOption { 'session-option' } -ParameterFilter { $OpenTimeout -eq 5000 -and $IdleTimeout -eq 300000 }
+        $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01'; userName = 'CORP\dxadmin'; secret = 'pipe'; secretPipe = @{ name = 'the-pipe'; token = 'the-token' }; connectTimeoutMs = 5000 }
         $r.ok | Should -BeTrue
         $r.data.psVersion | Should -Be '2.0'
-        Should -Invoke Read-DssSecretLine -Exactly 1
+        Should -Invoke Read-DssSecretPipe -Exactly 1
         Should -Invoke New-PSSession -Exactly 1 -ParameterFilter { $ComputerName -eq 'DSS01' -and $Credential.GetNetworkCredential().Password -ceq $WOT.Password -and $SessionOption -eq 'session-option' }
-        Should -Invoke New-PSSessionOption -Exactly 1 -ParameterFilter { $OpenTimeout -eq 5000 }
+        # An idle timeout, so a shell orphaned by a killed child does not hold one of WinRM 2.0's 5 per user.
+        Should -Invoke New-PSSessionOption -Exactly 1 -ParameterFilter { $OpenTimeout -eq 5000 -and $IdleTimeout -eq 300000 }
         $global:ResyncGlbDss.Session | Should -Be $WOT.Session
         $global:ResyncGlbDss.ContainsKey('Credential') | Should -BeFalse
     }
@@ -696,25 +758,51 @@ Describe 'Initialize-DssSession.ps1' {
 
     It 'Rpc: maps ADMIN$ with the credential, then probes the remote registry' {
         $WOT.Line = '#' + [Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes('pw'))
-        Mock Read-DssSecretLine { $WOT.Line }
+        Mock Read-DssSecretPipe { $WOT.Line }
         Mock New-PSDrive { } -ParameterFilter { $Root -eq '\\DSS01\ADMIN$' -and $PSProvider -eq 'FileSystem' -and $Credential.GetNetworkCredential().Password -ceq 'pw' }
         $WOT.Reg = New-FakeRemoteRegistry 'x' @{} @{}
         Mock Open-DssRemoteBaseKey { $WOT.Reg }
-        $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Rpc'; computerName = 'DSS01'; userName = 'u'; secret = 'stdin'; probe = @{ hive = 'HKEY_LOCAL_MACHINE'; subKey = 'x' } }
+        $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Rpc'; computerName = 'DSS01'; userName = 'u'; secret = 'pipe'; secretPipe = @{ name = 'p'; token = 't'; timeoutMs = 1000 }; probe = @{ hive = 'HKEY_LOCAL_MACHINE'; subKey = 'x' } }
         $r.data.transport | Should -Be 'Rpc'
         Should -Invoke New-PSDrive -Exactly 1
         Should -Invoke Open-DssRemoteBaseKey -Exactly 1 -ParameterFilter { $ComputerName -eq 'DSS01' -and $Hive -eq 'HKEY_LOCAL_MACHINE' }
     }
 
-    It 'Rpc: an unreachable remote registry is HostUnreachable' {
-        Mock Open-DssRemoteBaseKey { throw (New-Object System.IO.IOException('The network path was not found.', -2147024843)) }
+    It 'Rpc: an SMB failure of the remote registry (error 53, 64: an SMB1-only NT 4.0/2000/2003 DSS) is SmbUnavailable naming ADMIN$ and the SMB1 client' {
+        Mock Open-DssRemoteBaseKey { throw (New-Object System.IO.IOException('The specified network name is no longer available.', -2147024832)) }
+        $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Rpc'; computerName = 'DSS01'; probe = @{ hive = 'HKEY_LOCAL_MACHINE'; subKey = 'x' } }
+        $r.error.id | Should -Be 'SmbUnavailable'
+        $r.error.message | Should -BeLike '*\\DSS01\ADMIN$*error 64*SMB1 client*'
+    }
+
+    It 'Rpc: an unreachable remote registry without an SMB code is HostUnreachable' {
+        Mock Open-DssRemoteBaseKey { throw (New-Object System.IO.IOException('The RPC server is unavailable.', -2147023174)) }
         (Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Rpc'; computerName = 'DSS01'; probe = @{ hive = 'HKEY_LOCAL_MACHINE'; subKey = 'x' } }).error.id | Should -Be 'HostUnreachable'
     }
 
+    It 'Rpc: a remote registry that is not found (error 53) is SmbUnavailable; the engine tells a host that is off by a TCP probe' {
+        Mock Open-DssRemoteBaseKey { throw (New-Object System.IO.IOException('The network path was not found.', -2147024843)) }
+        (Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Rpc'; computerName = 'DSS01'; probe = @{ hive = 'HKEY_LOCAL_MACHINE'; subKey = 'x' } }).error.id | Should -Be 'SmbUnavailable'
+    }
+
     It 'refuses a secret line that is not what ResyncGlb sends, before any connection' {
-        Mock Read-DssSecretLine { '[Console]::Out.WriteLine("x")' }
+        Mock Read-DssSecretPipe { '[Console]::Out.WriteLine("x")' }
         Mock New-PSSession { throw 'must not connect' } -RemoveParameterType SessionOption
-        (Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01'; userName = 'u'; secret = 'stdin' }).error.id | Should -Be 'ProtocolError'
+        (Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01'; userName = 'u'; secret = 'pipe'; secretPipe = @{ name = 'p'; token = 't' } }).error.id | Should -Be 'CredentialUnavailable'
+        Should -Invoke New-PSSession -Exactly 0
+    }
+
+    It 'a credential pipe that is not there fails fast with CredentialUnavailable, before any connection' {
+        Mock New-PSSession { throw 'must not connect' } -RemoveParameterType SessionOption
+        $name = 'resyncglb-missing-' + [Guid]::NewGuid().ToString('N')
+        if (-not (($PSVersionTable.PSEdition -eq 'Desktop') -or ($IsWindows -eq $true))) { $name = Join-Path ([System.IO.Path]::GetTempPath()) $name }
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $r = Invoke-DssScript 'Initialize-DssSession.ps1' @{ transport = 'Remoting'; computerName = 'DSS01'; userName = 'u'; secret = 'pipe'; secretPipe = @{ name = $name; token = 't'; timeoutMs = 1500 } }
+        $watch.Stop()
+        $r.error.id | Should -Be 'CredentialUnavailable'
+        $r.error.message | Should -Match 'nothing was sent to the DSS'
+        # Bounded by the pipe's connect timeout, not by the engine's 90 s call limit.
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 60
         Should -Invoke New-PSSession -Exactly 0
     }
 }

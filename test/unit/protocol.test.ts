@@ -109,3 +109,31 @@ describe('per-item failures', () => {
     expect(events.some((e) => e.event === 'error')).toBe(false);
   });
 });
+
+describe('a UTF-8 console in front of the engine (a BOM before the first byte)', () => {
+  // .NET Framework's Process.Start writes the input encoding's preamble at once when the console
+  // input code page is 65001; the request then starts with U+FEFF.
+  it('accepts a request line that starts with U+FEFF', () => {
+    const r = parseRequest(`\uFEFF${JSON.stringify({ protocol: 1, command: 'new', params: { requestor: ['PO1'] } })}`);
+    expect(r.command).toBe('new');
+    expect(r.params.requestor).toEqual(['PO1']);
+  });
+
+  it('accepts a cancel control line that starts with U+FEFF', async () => {
+    let seen: unknown = null;
+    const handler: CommandHandler = (_params, ctx) =>
+      new Promise((_resolve, reject) => {
+        ctx.signal.addEventListener('abort', () => {
+          seen = ctx.signal.reason;
+          reject(new ResyncError('Cancelled', String((ctx.signal.reason as Error).message)));
+        });
+      });
+    const { events } = await exchange([`\uFEFF${JSON.stringify({ protocol: 1, command: 'new', params: {} })}`, `\uFEFF${JSON.stringify({ control: 'cancel', reason: 'bom cancel' })}`], { new: handler }, true);
+    expect((seen as Error).message).toBe('bom cancel');
+    expect(events.find((e) => e.event === 'error')).toMatchObject({ id: 'Cancelled', message: 'bom cancel' });
+  });
+
+  it('still refuses a BOM in the middle of the line', () => {
+    expect(() => parseRequest(`{"protocol":1,\uFEFF"command":"new"}`)).toThrow(/not valid JSON/);
+  });
+});

@@ -10,6 +10,8 @@ import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NodePowerShellHost, SESSION_SETUP_COMMAND } from '../../src/operations/windows/node-powershell-host';
 import { buildCommand } from '../../src/operations/windows/scripts';
+import { DssScriptSession } from '../../src/operations/windows/session';
+import { openSecretPipe } from '../../src/operations/windows/secret-pipe';
 
 const FAKE_PWSH = resolve(__dirname, '..', 'support', 'windows-fake-pwsh.cjs');
 const DIR = '/opt/resyncglb/ps1';
@@ -196,4 +198,47 @@ describe('no unhandled rejection reaches Node (child processes)', () => {
     expect(r.stdout + r.stderr).not.toContain('cGFzc3dvcmQtZm9yLWRlYnVn'); // base64 of the password
     expect(r.stdout + r.stderr).not.toContain('password-for-debug');
   }, 60_000);
+});
+
+describe('the credential under a host that swallows standard input (Windows PowerShell 5.1 console host)', { timeout: 60_000 }, () => {
+  const SECRET = { userName: 'CORP\\dxadmin', password: "pa$$w'rd \u2019 Zürich 🔑" };
+  const line = '#' + Buffer.from(SECRET.password, 'utf8').toString('base64');
+
+  it('reaches Initialize-DssSession.ps1 through the one-shot pipe, not stdin, and is in no command', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'fakepwsh-')), 'log');
+    const h = newHost({ FAKE_PWSH_CONSOLE51: '1', FAKE_PWSH_LOG: log });
+    const session = new DssScriptSession(h, DIR, 'Remoting', 'DSS01', SECRET, { invocationTimeoutMs: 5000, connectTimeoutMs: 5000 });
+    const info = await session.open();
+    expect(info.transport).toBe('Remoting');
+    const { createHash } = await import('node:crypto');
+    const entries = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    expect(entries).toContainEqual({ secretSha256: createHash('sha256').update(line, 'utf8').digest('hex') });
+    const commands = entries.filter((e): e is string => typeof e === 'string').join('\n');
+    expect(commands).not.toContain(line.slice(1));
+    expect(commands).not.toContain(SECRET.password);
+    await session.close();
+  });
+
+  it('the pipe is gone after the call: nobody can read the credential later', async () => {
+    const net = await import('node:net');
+    const pipe = await openSecretPipe(SECRET.password);
+    const read = (token: string) =>
+      new Promise<string>((resolve) => {
+        const s = net.connect(pipe.pipeName);
+        let got = '';
+        s.on('connect', () => s.write(`${token}\n`));
+        s.on('data', (d) => (got += d.toString()));
+        s.on('error', () => resolve(`error:${got}`));
+        s.on('close', () => resolve(got));
+      });
+    // A client without the token gets nothing, and the pipe keeps waiting for the right one.
+    expect(await read('0'.repeat(64))).toBe('');
+    expect(pipe.served).toBe(false);
+    expect(await read(pipe.token)).toBe(`${line}\n`);
+    expect(pipe.served).toBe(true);
+    // Served once: a second client, even with the token, gets nothing.
+    expect(await read(pipe.token)).not.toContain(line);
+    await pipe.close();
+    expect(existsSync(pipe.pipeName)).toBe(false);
+  });
 });

@@ -82,9 +82,15 @@ describe('hostile requestor names at the PowerShell boundary', () => {
     expect(back.names).toEqual(names);
   });
 
-  it('refuses a script folder path that could end the quoted string', () => {
-    for (const bad of ["/opt/it's/ps1", '/opt/it\u2019s/ps1', '/opt/\u2018x/ps1', 'relative/ps1', '/opt/tab\there', '/opt/Zürich/ps1']) {
-      expect(() => buildCommand(bad, 'Get-ResyncValue.ps1', {})).toThrow(/ps1 folder path/);
+  it('a script folder with quotes or non-ASCII characters (C:\\Users\\José) travels as base64 data, never as text', () => {
+    for (const odd of ["/opt/it's/ps1", '/opt/it\u2019s/ps1', '/opt/\u2018x/ps1', '/opt/tab\there', '/opt/Zürich/ps1', '/home/José/.local/share/powershell/Modules/ResyncGlb/ps1']) {
+      const command = buildCommand(odd, 'Get-ResyncValue.ps1', { a: 1 });
+      expect(command).toMatch(/^[\x20-\x7E]+$/);
+      expect(command).not.toMatch(/[$`"\n\r;|\u2018-\u201D]/);
+      const parsed = parseCommand(command);
+      expect(parsed?.path).toBe(join(odd, 'Get-ResyncValue.ps1'));
+      expect(parsed?.script).toBe('Get-ResyncValue.ps1');
     }
+    expect(() => buildCommand('relative/ps1', 'Get-ResyncValue.ps1', {})).toThrow(/absolute path/);
   });
 });

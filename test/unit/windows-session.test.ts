@@ -173,3 +173,28 @@ describe('the ps1 folder', () => {
     expect(() => findScriptDir(join(root, 'module'))).toThrow(/has no _Common.ps1/);
   });
 });
+
+describe('Rpc: an SMB failure is told apart from a host that does not answer', () => {
+  it('nothing listening on the SMB ports: HostUnreachable; something listening: SmbUnavailable naming the cause', async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer((s) => s.destroy());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const listening = (server.address() as { port: number }).port;
+    const closed = await new Promise<number>((r) => {
+      const t = createServer();
+      t.listen(0, '127.0.0.1', () => {
+        const p = (t.address() as { port: number }).port;
+        t.close(() => r(p));
+      });
+    });
+    try {
+      const smbFail = () => new FakePowerShellHost(() => fail('SmbUnavailable', '\\\\127.0.0.1\\ADMIN$ cannot be reached over SMB (error 53: The network path was not found).', '\\\\127.0.0.1\\ADMIN$'));
+      const down = await openWindowsOperations({ transport: 'Rpc', computerName: '127.0.0.1', host: smbFail(), scriptDir: PS1, smbPorts: [closed] }).catch((e: unknown) => e);
+      expect(down).toMatchObject({ id: 'HostUnreachable', message: expect.stringContaining(`does not answer on TCP ${closed}`) });
+      const up = await openWindowsOperations({ transport: 'Rpc', computerName: '127.0.0.1', host: smbFail(), scriptDir: PS1, smbPorts: [listening] }).catch((e: unknown) => e);
+      expect(up).toMatchObject({ id: 'SmbUnavailable', message: expect.stringMatching(/error 53.*answer on TCP \d+, so the SMB session itself failed/) });
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openWindowsOperations } from '../../src/operations/windows';
+import { placeFs } from '../../src/operations/windows/take-file';
 import { FakePowerShellHost, fail, ok, withSession, type Handler } from '../support/windows-fake-host';
 
 const PS1 = resolve(__dirname, '..', '..', 'ps1');
@@ -119,6 +120,76 @@ describe('takeFile', { timeout: 30_000 }, () => {
     expect(err.details.manualSteps.join(' ')).toContain(`Delete ${f.src}`);
     expect(readFileSync(f.dest).length).toBe(1000);
     expect(existsSync(f.src)).toBe(true);
+  });
+
+  it('a reader holding the file (FileInUse on the delete) is waited out: the run goes on', async () => {
+    const f = setup(1000);
+    let refusals = 2;
+    const host = new FakePowerShellHost(
+      withSession(fileScripts({ 'Remove-DssFile.ps1': (script, req, call) => (refusals-- > 0 ? fail('FileInUse', 'open in another process') : fileScripts()(script, req, call)) })),
+    );
+    const ops = await openWindowsOperations({ transport: 'Local', host, scriptDir: PS1, tuning: { inUseRetryMs: 10_000 } });
+    const r = await ops.takeFile(f.src, f.dest);
+    await ops.dispose();
+    expect(r.sha256).toBe(sha(f.content));
+    expect(existsSync(f.src)).toBe(false);
+    expect(host.scripts().filter((x) => x === 'Remove-DssFile.ps1')).toHaveLength(3);
+  });
+
+  it('a reader that stays: FileInUse after the bounded retries, never Busy; the verified copy keeps its name', async () => {
+    const f = setup(1000);
+    const host = new FakePowerShellHost(withSession(fileScripts({ 'Remove-DssFile.ps1': () => fail('FileInUse', 'open in another process') })));
+    const ops = await openWindowsOperations({ transport: 'Local', host, scriptDir: PS1, tuning: { inUseRetryMs: 1_200 } });
+    const err = (await ops.takeFile(f.src, f.dest).catch((e: unknown) => e)) as { id: string; message: string; exitCode: number; details: { manualSteps: string[]; copiedTo: string; verified: boolean } };
+    await ops.dispose();
+    expect(err.id).toBe('FileInUse');
+    expect(err.exitCode).toBe(5);
+    expect(err.message).toMatch(/kept it open/);
+    expect(err.details).toMatchObject({ copiedTo: f.dest, verified: true });
+    expect(err.details.manualSteps).toHaveLength(1);
+    expect(readFileSync(f.dest).equals(f.content)).toBe(true);
+    expect(existsSync(f.src)).toBe(true);
+    expect(host.scripts().filter((x) => x === 'Remove-DssFile.ps1').length).toBeGreaterThan(1);
+  });
+
+  it('FAT32/exFAT output folder: a link failing with EISDIR falls back to the checked rename', async () => {
+    const f = setup(1000);
+    const saved = placeFs.link;
+    placeFs.link = async () => {
+      throw Object.assign(new Error('EISDIR: illegal operation on a directory, link'), { code: 'EISDIR' });
+    };
+    try {
+      const host = new FakePowerShellHost(withSession(fileScripts()));
+      const ops = await openWindowsOperations({ transport: 'Local', host, scriptDir: PS1 });
+      const r = await ops.takeFile(f.src, f.dest);
+      await ops.dispose();
+      expect(r.sha256).toBe(sha(f.content));
+      expect(readFileSync(f.dest).equals(f.content)).toBe(true);
+      expect(readdirSync(dirname(f.dest))).toEqual(['Resync.glb']);
+    } finally {
+      placeFs.link = saved;
+    }
+  });
+
+  it('a temporary name a scanner keeps (unlink EBUSY) after the link: the file is placed, not "already exists"', async () => {
+    const f = setup(1000);
+    const saved = placeFs.unlink;
+    let failures = 2;
+    placeFs.unlink = (async (p: string) => {
+      if (failures-- > 0) throw Object.assign(new Error('EBUSY: resource busy or locked, unlink'), { code: 'EBUSY' });
+      return saved(p);
+    }) as typeof placeFs.unlink;
+    try {
+      const host = new FakePowerShellHost(withSession(fileScripts()));
+      const ops = await openWindowsOperations({ transport: 'Local', host, scriptDir: PS1 });
+      const r = await ops.takeFile(f.src, f.dest);
+      await ops.dispose();
+      expect(r.sha256).toBe(sha(f.content));
+      expect(readdirSync(dirname(f.dest))).toEqual(['Resync.glb']);
+      expect(existsSync(f.src)).toBe(false);
+    } finally {
+      placeFs.unlink = saved;
+    }
   });
 
   it('never overwrites the destination, and reports a missing source', async () => {

@@ -42,7 +42,9 @@ function Copy-ResyncToSession {
         }
         $stream = [System.IO.File]::OpenRead($Source)
         try {
-            $hasher = [System.Security.Cryptography.SHA256]::Create()
+            # The CryptoServiceProvider is FIPS-validated; SHA256.Create() is SHA256Managed on .NET
+            # Framework, which throws when FIPS mode is on.
+            $hasher = New-Object System.Security.Cryptography.SHA256CryptoServiceProvider
             $localHash = [System.BitConverter]::ToString($hasher.ComputeHash($stream)).Replace('-', '')
             $length = $stream.Length
         }
@@ -73,7 +75,13 @@ function Copy-ResyncToSession {
             try {
                 $fs = [System.IO.File]::Open($temp, 'Open', 'ReadWrite', 'None')
                 try {
-                    $sha = [System.Security.Cryptography.SHA256]::Create()
+                    # FIPS mode on .NET 2.0/3.5: SHA256Managed (SHA256.Create()) throws; prefer the CSP.
+                    $cspType = 'System.Security.Cryptography.SHA256CryptoServiceProvider' -as [type]
+                    if ($null -eq $cspType) {
+                        try { $null = [System.Reflection.Assembly]::LoadWithPartialName('System.Core') } catch { }
+                        $cspType = 'System.Security.Cryptography.SHA256CryptoServiceProvider' -as [type]
+                    }
+                    if ($null -ne $cspType) { $sha = New-Object System.Security.Cryptography.SHA256CryptoServiceProvider } else { $sha = [System.Security.Cryptography.SHA256]::Create() }
                     # Opened without sharing, so no other writer holds it while it is hashed. (.NET 2.0,
                     # which a PowerShell 2.0 DSS runs, has no FileStream.Flush(true) to force it to disk.)
                     $hash = [System.BitConverter]::ToString($sha.ComputeHash($fs)).Replace('-', '')

@@ -8,7 +8,10 @@ function Get-ResyncNodePath {
     #>
     [CmdletBinding()]
     [OutputType([string])]
-    param()
+    param(
+        # A wrong RESYNCGLB_NODE (a program that never exits, or waits for input) must not hang Import-Module.
+        [int] $TimeoutMs = 15000
+    )
 
     $candidate = $env:RESYNCGLB_NODE
     $source = 'RESYNCGLB_NODE'
@@ -26,13 +29,23 @@ function Get-ResyncNodePath {
     $psi.FileName = $candidate
     $psi.Arguments = '--version'
     $psi.UseShellExecute = $false
+    $psi.RedirectStandardInput = $true
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $psi.CreateNoWindow = $true
     $proc = [System.Diagnostics.Process]::Start($psi)
-    $text = $proc.StandardOutput.ReadToEnd()
-    $null = $proc.StandardError.ReadToEnd()
-    $proc.WaitForExit()
+    try { $proc.StandardInput.Close() } catch { }
+    # Both streams read at once (no deadlock on a full stderr pipe), with a time limit.
+    $outTask = $proc.StandardOutput.ReadToEndAsync()
+    $errTask = $proc.StandardError.ReadToEndAsync()
+    if (-not $proc.WaitForExit($TimeoutMs)) {
+        try { $proc.Kill() } catch { }
+        throw [System.TimeoutException]::new("'$candidate --version' (from $source) did not finish within $([int]($TimeoutMs / 1000)) s; it does not look like Node.js. $install")
+    }
+    $null = $outTask.Wait(2000)
+    $null = $errTask.Wait(2000)
+    $text = ''
+    if ($outTask.IsCompleted) { $text = $outTask.Result }
     $match = [regex]::Match($text, '^v(\d+)\.(\d+)\.(\d+)')
     if (-not $match.Success) {
         throw [System.InvalidOperationException]::new("'$candidate --version' printed '$($text.Trim())', not a Node.js version. $install")

@@ -58,6 +58,7 @@ function Invoke-ResyncBundle {
     $exitCode = -1
     $garbage = [System.Collections.Generic.List[string]]::new()
     $collected = [System.Collections.Generic.List[object]]::new()
+    $readTask = $null
     try {
         $bytes = $utf8.GetBytes($json + "`n")
         $json = $null
@@ -70,6 +71,7 @@ function Invoke-ResyncBundle {
             # Short waits return control to the engine, so Ctrl+C can stop the pipeline at once.
             while (-not $readTask.Wait(100)) { }
             $line = $readTask.Result
+            $readTask = $null
             if ($null -eq $line) { break }
             if ($line.Trim().Length -eq 0) { continue }
             try {
@@ -145,7 +147,22 @@ function Invoke-ResyncBundle {
                 $proc.StandardInput.BaseStream.Flush()
             }
             catch { }
-            $null = $proc.WaitForExit($CancelWaitSec * 1000)
+            # Keep reading its output until 'end' (discarded: a stopped pipeline cannot take it), so
+            # a long rollback never blocks on a full stdout pipe; a read already in flight is
+            # finished first (a second one on the same reader would throw).
+            $deadline = [DateTime]::UtcNow.AddSeconds($CancelWaitSec)
+            try {
+                while ([DateTime]::UtcNow -lt $deadline) {
+                    if ($null -eq $readTask) { $readTask = $proc.StandardOutput.ReadLineAsync() }
+                    if (-not $readTask.Wait(200)) { continue }
+                    $line = $readTask.Result
+                    $readTask = $null
+                    if ($null -eq $line) { break }
+                    if ($line.Contains('"event":"end"')) { $ended = $true; break }
+                }
+            }
+            catch { }
+            $null = $proc.WaitForExit([Math]::Max(0, [int]($deadline - [DateTime]::UtcNow).TotalMilliseconds))
         }
         try { $proc.StandardInput.Close() } catch { }
         foreach ($id in @($openProgress.Keys)) {
@@ -160,6 +177,12 @@ function Invoke-ResyncBundle {
 
     if (-not $ended) {
         $null = $proc.WaitForExit(5000)
+        if (-not $proc.HasExited) {
+            # An engine that is still there holds the run lock: recover would leave its journal alone
+            # (and two engines would act on one DSS). Stop it first.
+            try { $proc.Kill() } catch { }
+            $null = $proc.WaitForExit(5000)
+        }
         $stderr = ''
         if ($stderrTask.Wait(2000)) { $stderr = $stderrTask.Result.Trim() }
         $code = 'unknown'
@@ -168,16 +191,26 @@ function Invoke-ResyncBundle {
         if ($garbage.Count -gt 0) { $why += " It printed something that is not protocol: '$($garbage[0])'." }
         if ($stderr) { $why += " Its error output: $stderr" }
         if (-not $NoRecover -and $Command -eq 'new') {
-            $why += ' Cleanup of what it changed was attempted with the recover command.'
             $target = @{}
             foreach ($k in @('labPath', 'computerName', 'transport', 'powershell', 'logPath')) {
                 if ($Parameters.ContainsKey($k)) { $target[$k] = $Parameters[$k] }
             }
-            try {
-                Invoke-ResyncBundle -Cmdlet $Cmdlet -Command 'recover' -Parameters $target -Credential $Credential -NoRecover
+            $where = [string]$target['computerName']
+            if ($target.ContainsKey('labPath')) { $where = [string]$target['labPath'] }
+            if ($Parameters['whatIf'] -eq $true) {
+                # Under -WhatIf the run changed nothing and recover must not change anything either:
+                # ShouldProcess prints the step it would take and answers no.
+                $null = $Cmdlet.ShouldProcess($where, 'Recover (undo the journal of a dead ResyncGlb run)')
+                $why += ' Nothing was changed (-WhatIf); recover was not run.'
             }
-            catch {
-                $why += " Recovery failed: $($_.Exception.Message)"
+            else {
+                $why += ' Cleanup of what it changed was attempted with the recover command.'
+                try {
+                    Invoke-ResyncBundle -Cmdlet $Cmdlet -Command 'recover' -Parameters $target -Credential $Credential -NoRecover
+                }
+                catch {
+                    $why += " Recovery failed: $($_.Exception.Message)"
+                }
             }
         }
         $record = New-ResyncErrorRecord -Id 'ProtocolError' -Category 'InvalidData' -Message $why -Target $Command

@@ -75,8 +75,10 @@ function New-ResyncGlb {
     The Windows DSS to reach. Default: this computer.
 
     .PARAMETER Transport
-    How to reach a Windows DSS: Local, Remoting (WinRM/PowerShell remoting), Rpc (remote registry,
-    remote service control and the admin share, for hosts without PowerShell), or Auto.
+    How to reach a Windows DSS: Remoting (WinRM/PowerShell remoting), Rpc (remote registry,
+    remote service control and the admin share, for hosts without PowerShell; an NT 4.0/2000/2003
+    DSS needs the SMB1 client on this workstation), or Auto (Remoting, then Rpc). Local runs the
+    operations on this computer: for the lab and tests only, since no real DSS runs Node.js 20.
 
     .PARAMETER Credential
     Account for the DSS, and for the directory check (bound as cn=<account>,cn=<NT domain>). Passed
@@ -88,7 +90,8 @@ function New-ResyncGlb {
 
     .PARAMETER OutputPath
     Folder that receives Resync.glb and the registry backup. Default: the lab's 'output' folder, or
-    the current location for a Windows DSS.
+    for a Windows DSS the per-user folder $env:LOCALAPPDATA\ResyncGlb\output (never the current
+    location, which is C:\Windows\System32 in an elevated console); the result's Path says where.
 
     .PARAMETER BackupPath
     Folder for the registry backup. Default: 'backup' under -OutputPath.

@@ -151,6 +151,7 @@ Examples:
     .option('--crash-mid-write', 'the DXA dies halfway through writing Resync.glb (truncated file, service Stopped)')
     .option('--start-delay <ms>', 'extra time the service stays StartPending')
     .option('--prepare-delay <ms>', 'time the DXA spends between reading ResyncConnectionRDNs and opening Resync.glb')
+    .option('--hold-open <ms>', 'once Resync.glb is written, a reader (antivirus, indexer, backup agent) holds it open for reading this long')
     .option('--import-on-start', 'the DXA also imports (and removes) at start a Resync.glb it wrote itself and that was left in Dxadata; files placed there by others are always imported (Q156124)')
     .option('--clear', 'remove all faults first (alone: clear every fault)')
     .option('--pending-value <name>', 'write ResyncConnectionRDNs with this name, as an unfinished earlier attempt would (repeat for several)', collect, [])
@@ -184,6 +185,7 @@ Examples:
           slowWriteMs: o.slowWrite,
           startDelayMs: o.startDelay,
           prepareMs: o.prepareDelay,
+          holdOpenMs: o.holdOpen,
           clear: Boolean(o.clear),
           pendingValue: pending.length ? pending : undefined,
           oldResync: Boolean(o.oldResync),

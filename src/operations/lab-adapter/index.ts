@@ -4,6 +4,7 @@
  * Names of key, value and service come from dss-contract.json only.
  */
 import { createHash } from 'node:crypto';
+import { fileInUseError, retryWhileInUse } from '../in-use';
 import { createReadStream, createWriteStream, watch, type FSWatcher } from 'node:fs';
 import { link, mkdir, readdir, readlink, readFile, realpath, rm, stat, statfs, unlink, open } from 'node:fs/promises';
 import nodePath, { basename, dirname, join, resolve, type PlatformPath } from 'node:path';
@@ -204,9 +205,16 @@ class LabOperations implements DssOperations {
   }
 
   async isOpenForWrite(p: string): Promise<boolean | null> {
+    const flags = await this.openFlags(p);
+    if (flags === null) return null;
+    return flags.some((f) => (f & 3) !== 0); // O_WRONLY or O_RDWR
+  }
+
+  /** The open flags of every descriptor the lab DXA process holds on `p`; null where it cannot tell. */
+  private async openFlags(p: string): Promise<number[] | null> {
     if (process.platform !== 'linux') return null;
     const s = await labServiceState(this.root);
-    if (s.pid === null || s.status === 'Stopped') return false;
+    if (s.pid === null || s.status === 'Stopped') return [];
     let target: string;
     try {
       target = await realpath(p);
@@ -217,8 +225,9 @@ class LabOperations implements DssOperations {
     try {
       fds = await readdir(`/proc/${s.pid}/fd`);
     } catch (e) {
-      return errnoCode(e) === 'ENOENT' ? false : null;
+      return errnoCode(e) === 'ENOENT' ? [] : null;
     }
+    const found: number[] = [];
     for (const fd of fds) {
       let linkTarget: string;
       try {
@@ -231,13 +240,12 @@ class LabOperations implements DssOperations {
         const info = await readFile(`/proc/${s.pid}/fdinfo/${fd}`, 'utf8');
         const m = /^flags:\s*([0-7]+)/m.exec(info);
         if (!m) return null;
-        const flags = parseInt(m[1] as string, 8);
-        if ((flags & 3) !== 0) return true; // O_WRONLY or O_RDWR
+        found.push(parseInt(m[1] as string, 8));
       } catch {
         continue;
       }
     }
-    return false;
+    return found;
   }
 
   watch(dxadata: string, onEvent: () => void): Unwatch {
@@ -295,8 +303,17 @@ class LabOperations implements DssOperations {
 
   async takeFile(from: string, localTo: string): Promise<{ length: number; sha256: string }> {
     await mkdir(dirname(localTo), { recursive: true });
-    const r = await this.linkOrCopy(from, localTo, true);
-    return r as { length: number; sha256: string };
+    if (((await this.openFlags(from)) ?? []).length === 0) {
+      const r = await this.linkOrCopy(from, localTo, true);
+      return r as { length: number; sha256: string };
+    }
+    // Held open (fault hold-open): as on a Windows DSS, readers share the file, so the copy can be
+    // made, but the delete needs it closed. Copy, then delete once the reader has gone.
+    const r = (await this.linkOrCopy(from, localTo, true, true)) as { length: number; sha256: string };
+    const wait = await retryWhileInUse(async () => ((await this.openFlags(from)) ?? []).length === 0);
+    if (!wait.done) throw fileInUseError(from, this.computerName, localTo, wait.waitedMs);
+    await unlink(from);
+    return r;
   }
 
   /**
@@ -304,21 +321,23 @@ class LabOperations implements DssOperations {
    * system (atomic, no clobber), else a streaming copy into a new file (hashed in the same pass),
    * flushed, then the source removed.
    */
-  private async linkOrCopy(from: string, to: string, hash: boolean): Promise<{ length: number; sha256: string } | null> {
+  private async linkOrCopy(from: string, to: string, hash: boolean, keepSource = false): Promise<{ length: number; sha256: string } | null> {
     try {
       await stat(from);
     } catch (e) {
       if (errnoCode(e) === 'ENOENT') throw new ResyncError('SourceNotFound', `${from} does not exist on ${this.computerName}.`, { target: from });
       throw e;
     }
-    try {
-      await link(from, to);
-      await unlink(from);
-      return hash ? await hashFile(to) : null;
-    } catch (e) {
-      const code = errnoCode(e);
-      if (code === 'EEXIST') throw new ResyncError('InvalidPath', `${to} already exists; it was not overwritten.`, { target: to });
-      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+    if (!keepSource) {
+      try {
+        await link(from, to);
+        await unlink(from);
+        return hash ? await hashFile(to) : null;
+      } catch (e) {
+        const code = errnoCode(e);
+        if (code === 'EEXIST') throw new ResyncError('InvalidPath', `${to} already exists; it was not overwritten.`, { target: to });
+        if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+      }
     }
     const h = createHash('sha256');
     let length = 0;
@@ -342,7 +361,7 @@ class LabOperations implements DssOperations {
       throw e;
     }
     await out.close();
-    await unlink(from);
+    if (!keepSource) await unlink(from);
     return { length, sha256: h.digest('hex').toUpperCase() };
   }
 

@@ -15,6 +15,8 @@ export interface PowerShellInvocation {
    * script and never kept in any history. Present only on that one call.
    */
   stdinLine?: string;
+  /** The call hands over a credential (by any channel): its error output is withheld. */
+  sensitive?: boolean;
   /** How long to wait for the answer before the child is stopped (and rebuilt on the next call). */
   timeoutMs: number;
 }

@@ -12,6 +12,7 @@ import { resolvePowerShellExecutable } from './executable';
 import { findScriptDir } from './scripts';
 import { DssScriptSession } from './session';
 import { planTransport, type TransportChoice } from './transport';
+import { SMB_PORTS, smbPortsAnswering } from './smb-probe';
 import { DEFAULT_TUNING, WindowsOperations, type WindowsOperationsTuning } from './windows-operations';
 
 export interface WindowsOperationsOptions {
@@ -32,6 +33,8 @@ export interface WindowsOperationsOptions {
   scriptDir?: string;
   /** Polling, margins and chunk size (tests). */
   tuning?: Partial<WindowsOperationsTuning>;
+  /** The TCP ports probed after an SMB failure (tests); default 445 and 139. */
+  smbPorts?: readonly number[];
 }
 
 export async function openWindowsOperations(opts: WindowsOperationsOptions = {}): Promise<DssOperations> {
@@ -49,7 +52,16 @@ export async function openWindowsOperations(opts: WindowsOperationsOptions = {})
       try {
         info = await session.open(transport);
         break;
-      } catch (e) {
+      } catch (caught) {
+        let e = caught;
+        if (isResyncError(e) && e.id === 'SmbUnavailable' && transport === 'Rpc') {
+          const open = await smbPortsAnswering(plan.computerName, opts.smbPorts);
+          if (open.length === 0) {
+            e = new ResyncError('HostUnreachable', `${plan.computerName} does not answer on TCP ${(opts.smbPorts ?? SMB_PORTS).join(' or ')} (SMB): it is off, the name is wrong, or a firewall blocks SMB. (${e.message})`, e.details);
+          } else {
+            e = new ResyncError('SmbUnavailable', `${e.message} ${plan.computerName} does answer on TCP ${open.join(' and ')}, so the SMB session itself failed.`, e.details);
+          }
+        }
         // Auto: Remoting unreachable (WinRM not listening, no PowerShell on the DSS) -> Rpc.
         if (isResyncError(e) && e.id === 'HostUnreachable' && transport !== plan.attempts[plan.attempts.length - 1]) {
           firstFailure = e;

@@ -93,7 +93,7 @@ export class NodePowerShellHost implements PowerShellHost {
   private async invokeNow(invocation: PowerShellInvocation): Promise<string> {
     const shell = await this.ensureShell();
     const text = invocation.stdinLine === undefined ? invocation.command : invocation.command + EOL + invocation.stdinLine;
-    return this.call(shell, text, invocation.timeoutMs, invocation.stdinLine !== undefined);
+    return this.call(shell, text, invocation.timeoutMs, invocation.stdinLine !== undefined || invocation.sensitive === true);
   }
 
   private checkExecutable(): void {

@@ -37,4 +37,15 @@ export const DXADATA_NAMES = {
   installPathValue: CONTRACT.setupKey.installPathValue,
   dxadataFolder: CONTRACT.dxadataFolder,
   binary: CONTRACT.service.binary,
+  /**
+   * Under Rpc the values are read unexpanded; %SystemDrive%-style variables are expanded from the
+   * DSS's own environment read over the remote registry (never the workstation's): SystemRoot
+   * (and windir, SystemDrive from it) and the system variables (Windows' own registry layout).
+   */
+  environment: {
+    hive: 'HKEY_LOCAL_MACHINE',
+    systemRootKey: 'SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion',
+    systemRootValue: 'SystemRoot',
+    variablesKey: 'SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment',
+  },
 } as const;

@@ -3,10 +3,16 @@
  *
  *     & '<absolute path of a script in ps1/>' '<base64 of the UTF-8 JSON request>'
  *
- * The path is ours (found next to the bundle or the sources) and is checked to contain no quote
- * of any kind PowerShell recognises; base64 has no character PowerShell treats as special. So no
- * request value (requestor names, paths, user names) is ever part of script text: node-powershell's own
- * template escaping is not injection-safe (docs/ARCHITECTURE.md, "Data, never script text").
+ * The path is ours (found next to the bundle or the sources). When it is printable ASCII without
+ * a quote of any kind PowerShell recognises, it is written as is; otherwise (a module installed
+ * under C:\Users\José\..., or a quote in a folder name) it travels as data like everything else:
+ *
+ *     & ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('<base64 of the path>'))) '<base64>'
+ *
+ * (a non-ASCII character in command text would also depend on how the child decodes its stdin).
+ * Base64 has no character PowerShell treats as special. So no request value (requestor names,
+ * paths, user names) is ever part of script text: node-powershell's own template escaping is not
+ * injection-safe (docs/ARCHITECTURE.md, "Data, never script text").
  */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -66,19 +72,17 @@ export function findScriptDir(explicit?: string, from: string = __dirname): stri
   throw new ResyncError('Internal', `The ResyncGlb ps1 folder (with ${COMMON_SCRIPT}) was not found near ${from}; the module is incomplete.`);
 }
 
-/**
- * The folder's path goes into command text, so it must be absolute, printable ASCII (the child's
- * standard input may not be read as UTF-8 by Windows PowerShell) and free of quotes.
- */
+/** The folder's path must be absolute; any characters are fine (see plainPath). */
 export function checkScriptDir(dir: string): string {
-  if (!isAbsolute(dir) || !/^[\x20-\x7E]+$/.test(dir) || QUOTES.test(dir)) {
-    throw new ResyncError(
-      'Internal',
-      `The ResyncGlb ps1 folder path ${JSON.stringify(dir)} cannot be used: it must be an absolute path of printable ASCII characters without quotes. Install the module under such a path.`,
-      { target: dir },
-    );
+  if (!isAbsolute(dir)) {
+    throw new ResyncError('Internal', `The ResyncGlb ps1 folder path ${JSON.stringify(dir)} cannot be used: it must be an absolute path.`, { target: dir });
   }
   return dir;
+}
+
+/** A path that can be written into command text as a single-quoted string as is. */
+function plainPath(path: string): boolean {
+  return /^[\x20-\x7E]+$/.test(path) && !QUOTES.test(path);
 }
 
 export function encodeRequest(request: Record<string, unknown>): string {
@@ -94,14 +98,22 @@ export function buildCommand(scriptDir: string, script: ScriptName, request: Rec
   const path = join(checkScriptDir(scriptDir), script);
   const base64 = encodeRequest(request);
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) throw new ResyncError('Internal', 'Request encoding produced non-base64 text.');
-  return `& '${path}' '${base64}'`;
+  if (plainPath(path)) return `& '${path}' '${base64}'`;
+  const encodedPath = Buffer.from(path, 'utf8').toString('base64');
+  return `& ([System.Text.Encoding]::UTF8.GetString([System.Convert]::FromBase64String('${encodedPath}'))) '${base64}'`;
 }
 
 /** The inverse of buildCommand, for tests and diagnostics: null when the text has any other shape. */
 export function parseCommand(command: string): { path: string; script: string; base64: string } | null {
   const m = /^& '([^'\u2018\u2019\u201A\u201B]+)' '([A-Za-z0-9+/]*={0,2})'$/.exec(command);
-  if (!m) return null;
-  const path = m[1] as string;
+  const e = m ? null : /^& \(\[System\.Text\.Encoding\]::UTF8\.GetString\(\[System\.Convert\]::FromBase64String\('([A-Za-z0-9+/]*={0,2})'\)\)\) '([A-Za-z0-9+/]*={0,2})'$/.exec(command);
+  if (!m && !e) return null;
+  if (e) {
+    const path = Buffer.from(e[1] as string, 'base64').toString('utf8');
+    return { path, script: path.split(/[\\/]/).pop() as string, base64: e[2] as string };
+  }
+  const plain = m as RegExpExecArray;
+  const path = plain[1] as string;
   const script = path.split(/[\\/]/).pop() as string;
-  return { path, script, base64: m[2] as string };
+  return { path, script, base64: plain[2] as string };
 }

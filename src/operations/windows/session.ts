@@ -3,11 +3,13 @@
  * PowerShellHost, turns their envelopes into data or ResyncErrors, and keeps the DSS connection
  * (Initialize-DssSession.ps1) alive across a rebuilt child.
  *
- * The credential: the request to Initialize-DssSession.ps1 carries the user name and
- * `secret: "stdin"`; the password travels only as the invocation's stdinLine ("#" + base64 of
- * its UTF-8 bytes), which the script reads from standard input itself. It is in no command text,
- * argument, environment variable, file, log or history. It stays in this object's memory for the
- * run, because a child rebuilt after a timeout must open the connection again.
+ * The credential: the request to Initialize-DssSession.ps1 carries the user name, `secret: "pipe"`
+ * and the name and token of a one-shot pipe this process serves for that one call
+ * (secret-pipe.ts); the script connects, sends the token and reads the password ("#" + base64 of
+ * its UTF-8 bytes) from the pipe. Not stdin: Windows PowerShell 5.1's console host swallows a
+ * line written after the command. The password is in no command text, argument, environment
+ * variable, file, log or history. It stays in this object's memory for the run, because a child
+ * rebuilt after a timeout must open the connection again.
  */
 import type { Secret } from '../secret';
 import { ResyncError } from '../../shared/errors';
@@ -18,6 +20,10 @@ import { envelopeError, parseEnvelope } from './envelope';
 import { connectionLost } from './connection-lost';
 import { SERVICE_KEY } from './requests';
 import type { Transport } from './transport';
+import { openSecretPipe } from './secret-pipe';
+
+/** How long Initialize-DssSession.ps1 may take to connect to the credential pipe before it gives up. */
+const SECRET_PIPE_CONNECT_MS = 15_000;
 
 export interface SessionOptions {
   /** Default time limit of one script call. */
@@ -65,12 +71,21 @@ export class DssScriptSession {
       transport,
       computerName: this.computerName,
       userName: this.secret ? this.secret.userName : null,
-      secret: this.secret ? 'stdin' : null,
+      secret: null,
       connectTimeoutMs: this.options.connectTimeoutMs,
       probe: { hive: SERVICE_KEY.hive, subKey: SERVICE_KEY.subKey },
     };
-    const stdinLine = this.secret ? '#' + Buffer.from(this.secret.password, 'utf8').toString('base64') : undefined;
-    const data = await this.invokeScript(SCRIPTS.initialize, request, this.options.connectTimeoutMs + this.options.invocationTimeoutMs, stdinLine);
+    const pipe = this.secret ? await openSecretPipe(this.secret.password) : null;
+    let data: unknown;
+    try {
+      if (pipe) {
+        request.secret = 'pipe';
+        request.secretPipe = { name: pipe.pipeName, token: pipe.token, timeoutMs: SECRET_PIPE_CONNECT_MS };
+      }
+      data = await this.invokeScript(SCRIPTS.initialize, request, this.options.connectTimeoutMs + this.options.invocationTimeoutMs, pipe !== null);
+    } finally {
+      await pipe?.close();
+    }
     const d = (data ?? {}) as Record<string, unknown>;
     this.info = {
       transport,
@@ -117,11 +132,11 @@ export class DssScriptSession {
     }
   }
 
-  private async invokeScript(script: ScriptName, request: Record<string, unknown>, timeoutMs: number, stdinLine?: string): Promise<unknown> {
+  private async invokeScript(script: ScriptName, request: Record<string, unknown>, timeoutMs: number, sensitive = false): Promise<unknown> {
     const command = buildCommand(this.scriptDir, script, request);
     let stdout: string;
     try {
-      stdout = await this.host.invoke(stdinLine === undefined ? { command, timeoutMs } : { command, timeoutMs, stdinLine });
+      stdout = await this.host.invoke(sensitive ? { command, timeoutMs, sensitive } : { command, timeoutMs });
     } catch (e) {
       throw this.hostFailure(e, script);
     }

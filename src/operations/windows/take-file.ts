@@ -23,6 +23,7 @@ import type { DssScriptSession } from './session';
 import { SCRIPTS } from './scripts';
 import { adminSharePath } from './transport';
 import { hashFile } from '../../shared/hash-file';
+import { fileInUseError, retryWhileInUse } from '../in-use';
 
 export interface SourceHash {
   length: number;
@@ -33,6 +34,10 @@ export interface SourceHash {
 export interface TakeFileOptions {
   /** Bytes per Read-DssFileChunk.ps1 call (Remoting). */
   chunkBytes: number;
+  /** How long the delete in Dxadata is retried while a reader holds the file (default IN_USE_RETRY_MS). */
+  inUseRetryMs?: number;
+  /** Where a warning goes (a temporary file that could not be removed). */
+  warn?: (message: string) => void;
 }
 
 function errnoCode(e: unknown): string | undefined {
@@ -49,19 +54,42 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** Moves the finished temp file to `to` without overwriting: a hard link, else a checked rename. */
-async function placeWithoutOverwrite(tmp: string, to: string): Promise<void> {
+/** File-system calls placeWithoutOverwrite makes (a seam for tests of the failure paths). */
+export const placeFs = { link, unlink, rename };
+
+/**
+ * Moves the finished temp file to `to` without overwriting: a hard link, else a checked rename.
+ * Any link failure but EEXIST falls back to the rename: FAT32/exFAT output folders answer EISDIR
+ * or EPERM, some shares ENOSYS, and none of those says anything about the copy. Once the link is
+ * made, `to` is the placed file: a temporary name that a scanner keeps open (EPERM/EBUSY) is
+ * removed with a few retries and, if it stays, left behind with a warning; it is never reported
+ * as `to` already existing.
+ */
+export async function placeWithoutOverwrite(tmp: string, to: string, warn: (message: string) => void = () => undefined): Promise<void> {
+  let linked = false;
   try {
-    await link(tmp, to);
-    await unlink(tmp);
-    return;
+    await placeFs.link(tmp, to);
+    linked = true;
   } catch (e) {
-    const code = errnoCode(e);
-    if (code === 'EEXIST') throw new ResyncError('InvalidPath', `${to} already exists; it was not overwritten.`, { target: to });
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV' && code !== 'ENOSYS') throw e;
+    if (errnoCode(e) === 'EEXIST') throw new ResyncError('InvalidPath', `${to} already exists; it was not overwritten.`, { target: to });
+  }
+  if (linked) {
+    for (let i = 0; ; i += 1) {
+      try {
+        await placeFs.unlink(tmp);
+        return;
+      } catch (e) {
+        if (errnoCode(e) === 'ENOENT') return;
+        if (i >= 4) {
+          warn(`${to} is in place, but its temporary name ${tmp} could not be removed (${errnoCode(e) ?? String(e)}); delete it by hand.`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 200 * (i + 1)));
+      }
+    }
   }
   if (await exists(to)) throw new ResyncError('InvalidPath', `${to} already exists; it was not overwritten.`, { target: to });
-  await rename(tmp, to);
+  await placeFs.rename(tmp, to);
 }
 
 async function copyReachable(from: string, tmp: string): Promise<void> {
@@ -118,11 +146,27 @@ export async function takeFile(session: DssScriptSession, from: string, localTo:
         { target: from },
       );
     }
-    await placeWithoutOverwrite(tmp, localTo);
+    await placeWithoutOverwrite(tmp, localTo, opts.warn);
     placed = true;
     try {
-      await session.run(SCRIPTS.removeFile, { path: from, length: source.length, lastWriteTicks: source.lastWriteTicks, sha256: source.sha256 });
+      // A reader (antivirus, indexer, backup agent, Explorer preview) makes the exclusive open fail
+      // for a while: retried for a bounded time, then FileInUse with the copy kept (in-use.ts).
+      let lastInUse: ResyncError | null = null;
+      const wait = await retryWhileInUse(async () => {
+        try {
+          await session.run(SCRIPTS.removeFile, { path: from, length: source.length, lastWriteTicks: source.lastWriteTicks, sha256: source.sha256 });
+          return true;
+        } catch (e) {
+          if (isResyncError(e) && e.id === 'FileInUse') {
+            lastInUse = e;
+            return false;
+          }
+          throw e;
+        }
+      }, opts.inUseRetryMs);
+      if (!wait.done) throw fileInUseError(from, session.computerName, localTo, wait.waitedMs, (lastInUse as ResyncError | null)?.message);
     } catch (e) {
+      if (isResyncError(e) && e.id === 'FileInUse' && e.details.copiedTo === localTo) throw e;
       const err = isResyncError(e) ? e : new ResyncError('OperationFailed', e instanceof Error ? e.message : String(e));
       const step = `Delete ${from} on ${session.computerName} by hand (a verified copy is at ${localTo}), so the DXA does not process it again (Q156124).`;
       const manualSteps = [...((err.details.manualSteps as string[] | undefined) ?? []), step];

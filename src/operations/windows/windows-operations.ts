@@ -12,6 +12,7 @@ import { DXADATA_NAMES, GLOBAL_MAX_SEQ_VALUE, RESYNC_VALUE, SERVICE, SERVICE_KEY
 import { isAbsoluteWindowsPath } from './transport';
 import { takeFile } from './take-file';
 import type { LockStore } from '../../shared/lock-store';
+import { IN_USE_RETRY_MS } from '../in-use';
 
 export interface WindowsOperationsTuning {
   /** How often watch() polls the DSS (Get-DssSnapshot.ps1). */
@@ -20,12 +21,15 @@ export interface WindowsOperationsTuning {
   serviceCallMarginMs: number;
   /** Bytes per chunk when a file is read over remoting. */
   chunkBytes: number;
+  /** How long the delete of Resync.glb in Dxadata is retried while a reader holds it open. */
+  inUseRetryMs: number;
 }
 
 export const DEFAULT_TUNING: WindowsOperationsTuning = {
   watchIntervalMs: 250,
   serviceCallMarginMs: 60_000,
   chunkBytes: 512 * 1024,
+  inUseRetryMs: IN_USE_RETRY_MS,
 };
 
 interface ValueData {
@@ -208,7 +212,7 @@ export class WindowsOperations implements DssOperations {
   }
 
   async takeFile(from: string, localTo: string): Promise<{ length: number; sha256: string }> {
-    return takeFile(this.session, this.checkDssPath(from, 'The file'), localTo, { chunkBytes: this.tuning.chunkBytes });
+    return takeFile(this.session, this.checkDssPath(from, 'The file'), localTo, { chunkBytes: this.tuning.chunkBytes, inUseRetryMs: this.tuning.inUseRetryMs });
   }
 
   async lockStore(): Promise<LockStore> {
