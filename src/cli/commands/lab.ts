@@ -9,6 +9,7 @@ import {
   labStopHandler,
 } from '../../lab/handlers';
 import { runDxaService } from '../../lab/dxa-service';
+import { runShadowServer } from '../../lab/shadow-server';
 import type { RequestorSpec } from '../../lab/types';
 
 import { collect } from '../options';
@@ -165,6 +166,15 @@ Examples:
       .argument('<dir>', 'the lab folder')
       .action(async (dir: string) => {
         await runDxaService(dir);
+      }),
+    { hidden: true },
+  );
+  lab.addCommand(
+    new Command('__shadow')
+      .description('(internal, tests) serve the lab registry store and service control to test/ps/Shadow.WindowsCommands.ps1')
+      .argument('<dir>', 'the lab folder')
+      .action(async (dir: string) => {
+        await runShadowServer(dir);
       }),
     { hidden: true },
   );
