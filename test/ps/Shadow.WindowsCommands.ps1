@@ -20,7 +20,8 @@
     registry values with their kinds, services, every recorded call, opened sessions (with the
     SHA-256 of the password they got, never the password) and this session's command history.
 
-    Lab mode: when RESYNCGLB_SHADOW_LAB names a JSON file { lab, node, bundle, windowsRoot, ssh }
+    Lab mode: when RESYNCGLB_SHADOW_LAB names a JSON file { lab, node, bundle, service, transport,
+    windowsRoot, ssh, cacheDir }
     at load time, the registry and the MSExchangeDX service are a lab DSS's instead (its registry
     store, its DXA process), reached through the lab's own code: one `resync-glb lab __shadow <lab>`
     child per process (src/lab/shadow-server.ts), spoken to in base64 JSON lines. Then:
@@ -31,8 +32,9 @@
         administrative share paths the Rpc file scripts open (ConvertTo-DssAdminSharePath; the
         workstation reaches the DSS's disks through that share).
       * ssh { port, userName, keyFile, knownHosts } makes New-PSSession open a real PSSession over
-        SSH to that loopback sshd (test/ps/SshFixture.psm1), whose pwsh loads these shadows in lab
-        mode too; Invoke-Command and Remove-PSSession are then the real cmdlets on that session.
+        SSH to that loopback sshd (test/ps/SshFixture.psm1) and dot-source these shadows there first
+        (lab mode again when the sshd sets RESYNCGLB_SHADOW_LAB); Invoke-Command and
+        Remove-PSSession are then the real cmdlets on that session.
     Calls are recorded in both modes.
 #>
 
@@ -223,7 +225,7 @@ function global:Test-Path {
     param(
         [Parameter(ParameterSetName = 'Path', Position = 0)][string[]]$Path,
         [Parameter(ParameterSetName = 'LiteralPath')][Alias('PSPath', 'LP')][string[]]$LiteralPath,
-        [Microsoft.PowerShell.Commands.TestPathType]$PathType = 'Any',
+        [string]$PathType = 'Any',
         [switch]$IsValid
     )
     $p = if ($PSCmdlet.ParameterSetName -eq 'LiteralPath') { $LiteralPath[0] } else { $Path[0] }
@@ -385,8 +387,12 @@ function global:New-PSSession {
         # credentials without a prompt): a real PSSession, whatever computer name was asked for.
         $ssh = $lab.ssh
         $options = @{ UserKnownHostsFile = [string]$ssh.knownHosts; GlobalKnownHostsFile = '/dev/null'; StrictHostKeyChecking = 'yes'; IdentitiesOnly = 'yes'; BatchMode = 'yes' }
-        return (Microsoft.PowerShell.Core\New-PSSession -HostName 127.0.0.1 -Port ([int]$ssh.port) -UserName ([string]$ssh.userName) -KeyFilePath ([string]$ssh.keyFile) `
-            -Subsystem powershell -ConnectingTimeout ([Math]::Max(1000, [int]$SessionOption.OpenTimeout)) -Options $options -ErrorAction Stop)
+        $session = Microsoft.PowerShell.Core\New-PSSession -HostName 127.0.0.1 -Port ([int]$ssh.port) -UserName ([string]$ssh.userName) -KeyFilePath ([string]$ssh.keyFile) `
+            -Subsystem powershell -ConnectingTimeout ([Math]::Max(1000, [int]$SessionOption.OpenTimeout)) -Options $options -ErrorAction Stop
+        # The DSS's pwsh (sshd's subsystem, which loads no profile) gets the shadows first, in lab
+        # mode through RESYNCGLB_SHADOW_LAB, which the fixture's sshd sets (SetEnv).
+        Microsoft.PowerShell.Core\Invoke-Command -Session $session -ErrorAction Stop -ArgumentList (Get-ShadowStore).ShadowPath -ScriptBlock { param($p) . $p }
+        return $session
     }
     return [pscustomobject]@{ State = 'Opened'; ComputerName = $ComputerName[0]; Id = 1 }
 }
@@ -480,3 +486,30 @@ function global:ConvertTo-ShadowAdminSharePath {
     return $out
 }
 if (Test-ShadowLab) { Set-Alias -Name ConvertTo-DssAdminSharePath -Value ConvertTo-ShadowAdminSharePath -Scope Global }
+
+# Rpc in lab mode: the free space of an administrative share path is asked of Win32
+# GetDiskFreeSpaceEx by Get-DssUncFreeBytes (_Common.ps1), through a type it compiles unless it
+# exists. Here that type exists already and answers for the lab folder the share maps to (compiled
+# once into the test's folder cacheDir: compiling C# takes seconds). Only when the lab is reached
+# over Rpc (transport in the lab file), and never in the DSS's own pwsh under Remoting.
+if ((Test-ShadowLab) -and [string](Get-ShadowStore).Lab.transport -eq 'Rpc' -and -not (Get-Variable -Name PSSenderInfo -ValueOnly -ErrorAction SilentlyContinue) -and -not ('ResyncGlb.DssDisk' -as [type])) {
+    $dll = Join-Path ([string](Get-ShadowStore).Lab.cacheDir) 'ResyncGlb.ShadowDssDisk.dll'
+    if (-not (Microsoft.PowerShell.Management\Test-Path -LiteralPath $dll)) {
+        Add-Type -OutputAssembly $dll -TypeDefinition @'
+namespace ResyncGlb {
+    public static class DssDisk {
+        public static System.Func<string, string> Map;
+        public static bool GetDiskFreeSpaceEx(string directoryName, out ulong freeBytesAvailable, out ulong totalBytes, out ulong totalFreeBytes) {
+            System.IO.DriveInfo d = new System.IO.DriveInfo(Map == null ? directoryName : Map(directoryName));
+            freeBytesAvailable = (ulong)d.AvailableFreeSpace;
+            totalBytes = (ulong)d.TotalSize;
+            totalFreeBytes = (ulong)d.TotalFreeSpace;
+            return true;
+        }
+    }
+}
+'@
+    }
+    Add-Type -Path $dll
+    [ResyncGlb.DssDisk]::Map = [System.Func[string, string]] { param($p) Add-ShadowCall @{ cmd = 'GetDiskFreeSpaceEx'; path = $p }; return (ConvertTo-ShadowLabPath $p) }
+}

@@ -1,0 +1,365 @@
+/**
+ * The whole `new` procedure through the Windows operations against a lab DSS: the built bundle
+ * (the real orchestrator) drives a real pwsh through node-powershell, which runs the real ps1/
+ * scripts; only the Windows commands under them are shadowed (test/ps/Shadow.WindowsCommands.ps1
+ * in lab mode, loaded by test/ps/pwsh-with-shadows): the registry is the lab's registry store, the
+ * MSExchangeDX service the lab's real DXA process, Dxadata the lab's folder.
+ *
+ * - Local: the scripts act in the pwsh child itself (Dxadata given explicitly: the lab's paths are
+ *   this machine's, not C:\ paths).
+ * - Remoting: a real PSSession over SSH to a loopback sshd (test/ps/SshFixture.psm1); the core
+ *   scriptblocks run in the sshd's pwsh, which has the shadows too. The DSS sees the lab folder as
+ *   C:\ResyncLab.
+ * - Rpc: the RegistryKey / ServiceController seams over the lab, and the administrative share
+ *   \\DSS01\C$\ResyncLab\... mapped to the lab folder (in the shadow for the scripts; for the
+ *   bundle's own read of Resync.glb, a symbolic link with that UNC name in its working folder, as
+ *   Linux takes a backslashed name for one relative file name).
+ *
+ * Each fault row of the README's fault matrix is run here too, with the error id, exit code and
+ * rollback the lab operations give (test/integration/new-bundle.test.ts, hardening.test.ts).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CONTRACT } from '../../src/operations/contract';
+import { resolvePowerShellExecutable } from '../../src/operations/windows/executable';
+import { BUNDLE, cleanupLabs, cli, dxadata, ensureBundle, labStatus, labValue, newLab, ROOT, sha256, type CliResult } from './helpers';
+
+type Transport = 'Local' | 'Remoting' | 'Rpc';
+
+function findPwsh(): string | null {
+  try {
+    return resolvePowerShellExecutable();
+  } catch {
+    return null;
+  }
+}
+const PWSH = findPwsh();
+const WRAPPER = join(ROOT, 'test', 'ps', 'pwsh-with-shadows');
+const WINDOWS_ROOT = 'C:\\ResyncLab';
+const DSS = 'DSS01';
+
+let work = '';
+let sshSkip: string | null = null;
+let fixture: { root: string; port: number; userName: string; keyFile: string; knownHosts: string; pidFile: string } | null = null;
+const shadowConfig = (): string => join(work, 'shadow-lab.json');
+
+/** The loopback sshd for Remoting, started once for the file (its pwsh reads shadowConfig()). */
+function startSshFixture(): void {
+  const request = Buffer.from(JSON.stringify({ environment: { RESYNCGLB_SHADOW_LAB: shadowConfig() } }), 'utf8').toString('base64');
+  const r = spawnSync(PWSH as string, ['-NoProfile', '-NonInteractive', '-File', join(ROOT, 'test', 'ps', 'Start-SshFixture.ps1'), request], { encoding: 'utf8', timeout: 120_000 });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  let out: Record<string, unknown>;
+  try {
+    out = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    throw new Error(`The SSH fixture did not start: ${r.stdout}\n${r.stderr}`);
+  }
+  if (typeof out.skip === 'string') sshSkip = out.skip;
+  else fixture = out as unknown as typeof fixture;
+}
+
+function stopSshFixture(): void {
+  if (!fixture) return;
+  try {
+    const pid = Number(readFileSync(fixture.pidFile, 'utf8').trim());
+    if (pid > 0) process.kill(pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
+  rmSync(fixture.root, { recursive: true, force: true });
+  fixture = null;
+}
+
+/** The lab folder as the DSS sees it under Remoting and Rpc (C:\ResyncLab\...). */
+function dssPath(lab: string, p: string): string {
+  return WINDOWS_ROOT + relative(lab, p).split('/').map((s) => `\\${s}`).join('');
+}
+
+/**
+ * Points the shadows at `lab` for `transport` and returns the bundle's arguments, environment and
+ * working folder for one run against it.
+ */
+function target(lab: string, transport: Transport): { args: string[]; env: NodeJS.ProcessEnv; cwd: string } {
+  writeFileSync(
+    shadowConfig(),
+    JSON.stringify({
+      lab,
+      node: process.execPath,
+      bundle: BUNDLE,
+      transport,
+      cacheDir: work,
+      windowsRoot: transport === 'Local' ? null : WINDOWS_ROOT,
+      ssh: transport === 'Remoting' && fixture ? { port: fixture.port, userName: fixture.userName, keyFile: fixture.keyFile, knownHosts: fixture.knownHosts } : null,
+      service: { name: CONTRACT.service.name, displayName: CONTRACT.service.displayName },
+    }),
+  );
+  const cwd = join(work, `cwd-${basename(lab)}`);
+  mkdirSync(cwd, { recursive: true });
+  const unc = `\\\\${DSS}\\C$${dssPath(lab, join(dxadata(lab), CONTRACT.resyncFileName)).slice(2)}`;
+  if (transport === 'Rpc' && !lstatSync(join(cwd, unc), { throwIfNoEntry: false })) symlinkSync(join(dxadata(lab), CONTRACT.resyncFileName), join(cwd, unc));
+  const where = transport === 'Local' ? ['--transport', 'Local', '--dxadata-path', dxadata(lab)] : ['--computer-name', DSS, '--transport', transport];
+  return {
+    args: [...where, '-o', join(lab, 'output'), '--log', join(lab, 'audit.jsonl')],
+    // RESYNCGLB_PWSH is the wrapper, so `recover` (which has no --powershell) runs it too.
+    env: { ...process.env, RESYNCGLB_PWSH: WRAPPER, RESYNCGLB_SHADOW_PWSH: PWSH as string, RESYNCGLB_SHADOW_LAB: shadowConfig(), XDG_STATE_HOME: join(work, 'state') },
+    cwd,
+  };
+}
+
+function parse(stdout: string): unknown {
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `resync-glb new` through the Windows operations against `lab`. */
+function winNew(lab: string, transport: Transport, args: string[]): CliResult {
+  const t = target(lab, transport);
+  const r = spawnSync(process.execPath, [BUNDLE, 'new', ...t.args, ...args, '--json'], { encoding: 'utf8', env: t.env, cwd: t.cwd, timeout: 240_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: parse(r.stdout) };
+}
+
+function winNewAsync(lab: string, transport: Transport, args: string[]): { child: ReturnType<typeof spawn>; done: Promise<CliResult> } {
+  const t = target(lab, transport);
+  const child = spawn(process.execPath, [BUNDLE, 'new', ...t.args, ...args, '--json'], { env: t.env, cwd: t.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr, json: parse(stdout) })));
+  return { child, done };
+}
+
+function auditEvents(lab: string): Array<Record<string, unknown>> {
+  const f = join(lab, 'audit.jsonl');
+  if (!existsSync(f)) return [];
+  return readFileSync(f, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** What must match between a run through the Windows operations and one through the lab operations. */
+function comparable(res: Record<string, unknown>) {
+  const info = cli(['inspect', String(res.Path), '--json']).json as Record<string, unknown>;
+  const backup = JSON.parse(readFileSync(String(res.BackupPath), 'utf8')) as Record<string, unknown>;
+  return {
+    result: { Requestor: res.Requestor, Length: res.Length, ValueRemoved: res.ValueRemoved, ServiceStatus: res.ServiceStatus, PreviousFilePath: res.PreviousFilePath, Warnings: res.Warnings, keys: Object.keys(res).sort() },
+    file: { Format: info.Format, Complete: info.Complete, Length: info.Length, ImpSeq: info.ImpSeq, ReqSeq: info.ReqSeq, SrvSeq: info.SrvSeq, Transactions: info.Transactions, TransactionsByPostoffice: info.TransactionsByPostoffice },
+    backup: { key: backup.key, values: backup.values, serviceStatus: backup.serviceStatus },
+  };
+}
+
+const skipAll = !PWSH;
+describe.skipIf(skipAll)(skipAll ? 'SKIPPED: no pwsh found via RESYNCGLB_PWSH or PATH' : 'new through the Windows operations against a lab DSS', () => {
+  beforeAll(() => {
+    ensureBundle();
+    work = mkdtempSync(join(tmpdir(), 'resync-winlab-'));
+    startSshFixture();
+  }, 180_000);
+  afterEach(() => cleanupLabs());
+  afterAll(() => {
+    stopSshFixture();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  for (const transport of ['Local', 'Remoting', 'Rpc'] as const) {
+    it(`${transport}: the same Resync.glb, hash, backup and result as the lab operations`, (ctx) => {
+      if (transport === 'Remoting' && sshSkip) ctx.skip(`SKIPPED: ${sshSkip}`);
+      const twin = newLab();
+      const viaLab = cli(['new', '--lab', twin, '-r', 'PO1', '-r', 'po2', '--json']);
+      expect(viaLab.code, viaLab.stderr).toBe(0);
+      const lab = newLab();
+      const r = winNew(lab, transport, ['-r', 'PO1', '-r', 'po2']);
+      expect(r.code, r.stderr).toBe(0);
+      const res = r.json as Record<string, unknown>;
+      if (transport !== 'Local') expect(res.ComputerName).toBe(DSS);
+      expect(res.Sha256).toBe(sha256(String(res.Path)));
+      expect(readFileSync(String(res.Path)).length).toBe(res.Length);
+      expect(res.DxadataPath).toBe(transport === 'Local' ? dxadata(lab) : transport === 'Rpc' ? `\\\\${DSS}\\C$${dssPath(lab, dxadata(lab)).slice(2)}` : dssPath(lab, dxadata(lab)));
+      expect(comparable(res)).toEqual(comparable(viaLab.json as Record<string, unknown>));
+      expect(labValue(lab)).toBeNull();
+      expect(labStatus(lab)).toBe('Running');
+      expect(readdirSync(dxadata(lab))).not.toContain(CONTRACT.resyncFileName);
+      expect(auditEvents(lab).map((a) => a.event)).toEqual(['start', 'value-written', 'service-stop', 'service-start', 'file-moved', 'outcome']);
+    }, 240_000);
+  }
+
+  describe('the fault matrix', () => {
+    it('pending value: ValuePending (exit 3), nothing changed; --force takes it over [Rpc]', () => {
+      const lab = newLab();
+      cli(['lab', 'fault', lab, '--pending-value', 'EARLIER']);
+      const before = readFileSync(join(lab, 'registry.json'), 'utf8');
+      const r = winNew(lab, 'Rpc', ['-r', 'PO1']);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.json.error.id).toBe('ValuePending');
+      expect(r.json.error.message).toContain('EARLIER');
+      expect(readFileSync(join(lab, 'registry.json'), 'utf8')).toBe(before);
+      expect(labStatus(lab)).toBe('Running');
+      const f = winNew(lab, 'Rpc', ['-r', 'PO1', '--force']);
+      expect(f.code, f.stderr).toBe(0);
+      expect(labValue(lab)).toBeNull();
+      expect(JSON.parse(readFileSync(f.json.BackupPath, 'utf8')).values[CONTRACT.resyncValue.name]).toMatchObject({ present: true, data: ['EARLIER'] });
+    }, 240_000);
+
+    it('older Resync.glb: moved out to .previous.glb before the restart, never taken for the new file [Remoting]', (ctx) => {
+      if (sshSkip) ctx.skip(`SKIPPED: ${sshSkip}`);
+      const lab = newLab();
+      cli(['lab', 'fault', lab, '--old-resync']);
+      const oldHash = sha256(join(dxadata(lab), CONTRACT.resyncFileName));
+      const r = winNew(lab, 'Remoting', ['-r', 'PO1']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json.PreviousFilePath).toMatch(/\.previous\.glb$/);
+      expect(sha256(r.json.PreviousFilePath)).toBe(oldHash);
+      expect(r.json.Sha256).not.toBe(oldHash);
+    }, 240_000);
+
+    it('hang on stop: ServiceStopTimeout (exit 1), value removed, service still running [Rpc]', () => {
+      const lab = newLab();
+      cli(['lab', 'fault', lab, '--hang-on-stop']);
+      const r = winNew(lab, 'Rpc', ['-r', 'PO1', '--service-timeout', '2']);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.json.error.id).toBe('ServiceStopTimeout');
+      expect(r.json.error.details.undone.join(' ')).toContain('Removed ResyncConnectionRDNs');
+      expect(labValue(lab)).toBeNull();
+      expect(labStatus(lab)).toBe('Running');
+    }, 240_000);
+
+    it('fails to start once: ServiceStartFailed (exit 1), value removed before the service is started again, service running [Local]', () => {
+      const lab = newLab();
+      cli(['lab', 'fault', lab, '--fail-start-times', '1']);
+      const r = winNew(lab, 'Local', ['-r', 'PO1', '--service-timeout', '5']);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.json.error.id).toBe('ServiceStartFailed');
+      expect(r.json.error.details.undone.join(' ')).toContain('Started MSExchangeDX again');
+      expect(labValue(lab)).toBeNull();
+      expect(labStatus(lab)).toBe('Running');
+    }, 240_000);
+
+    it('never starts: RollbackIncomplete (exit 5) caused by ServiceStartFailed, value removed, the manual step named [Rpc]', () => {
+      const lab = newLab();
+      cli(['lab', 'fault', lab, '--fail-start']);
+      const r = winNew(lab, 'Rpc', ['-r', 'PO1', '--service-timeout', '3']);
+      expect(r.code, r.stderr).toBe(5);
+      expect(r.json.error.id).toBe('RollbackIncomplete');
+      expect(r.json.error.details.cause).toBe('ServiceStartFailed');
+      expect(r.json.error.details.manualSteps.join(' ')).toContain('net start MSExchangeDX');
+      expect(labValue(lab)).toBeNull();
+      expect(labStatus(lab)).toBe('Stopped');
+    }, 240_000);
+
+    it('slow start: waits through StartPending; a service timeout shorter than the start is ServiceStartFailed, rolled back [Rpc]', () => {
+      const lab = newLab();
+      cli(['lab', 'fault', lab, '--start-delay', '1500']);
+      const ok = winNew(lab, 'Rpc', ['-r', 'PO1']);
+      expect(ok.code, ok.stderr).toBe(0);
+      const slow = winNew(lab, 'Rpc', ['-r', 'PO1', '--service-timeout', '1']);
+      expect(slow.code, slow.stderr).toBe(1);
+      expect(slow.json.error.id).toBe('ServiceStartFailed');
+      expect(labValue(lab)).toBeNull();
+    }, 240_000);
+
+    it('unknown name: RequestorNotRecognised naming it, value removed, service running [Remoting]', (ctx) => {
+      if (sshSkip) ctx.skip(`SKIPPED: ${sshSkip}`);
+      const lab = newLab();
+      const r = winNew(lab, 'Remoting', ['-r', 'NOSUCHPO', '--recognition-timeout', '2']);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.json.error.id).toBe('RequestorNotRecognised');
+      expect(r.json.error.message).toContain('"NOSUCHPO"');
+      expect(labValue(lab)).toBeNull();
+      expect(labStatus(lab)).toBe('Running');
+    }, 240_000);
+
+    it('--unrecognise: the same outcome for a real requestor name [Rpc]', () => {
+      const lab = newLab();
+      cli(['lab', 'fault', lab, '--unrecognise']);
+      const r = winNew(lab, 'Rpc', ['-r', 'PO1', '--recognition-timeout', '2']);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.json.error.id).toBe('RequestorNotRecognised');
+      expect(labValue(lab)).toBeNull();
+      expect(labStatus(lab)).toBe('Running');
+    }, 240_000);
+
+    it('slow write: waits for the whole file, never a partial one [Remoting]', (ctx) => {
+      if (sshSkip) ctx.skip(`SKIPPED: ${sshSkip}`);
+      const lab = newLab();
+      cli(['lab', 'fault', lab, '--slow-write', '30']);
+      const r = winNew(lab, 'Remoting', ['-r', 'PO1', '-r', 'PO2']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(cli(['inspect', r.json.Path, '--json']).json.Complete).toBe(true);
+    }, 240_000);
+
+    it('crash mid-write: IncompleteFile, partial moved out as .incomplete.glb before the restart, value removed, service started again [Rpc]', () => {
+      const lab = newLab();
+      cli(['lab', 'fault', lab, '--crash-mid-write', '--import-on-start', '--slow-write', '20']);
+      const r = winNew(lab, 'Rpc', ['-r', 'PO1', '-r', 'PO2']);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.json.error.id).toBe('IncompleteFile');
+      expect(labValue(lab)).toBeNull();
+      expect(readdirSync(dxadata(lab))).not.toContain(CONTRACT.resyncFileName);
+      const partial = readdirSync(join(lab, 'output')).find((f) => f.endsWith('.incomplete.glb'));
+      expect(partial).toBeDefined();
+      expect(readFileSync(join(lab, 'output', partial!)).length).toBeGreaterThan(0);
+      expect(readFileSync(join(lab, 'dxa.log'), 'utf8')).not.toMatch(/[Ii]mport/);
+      expect(labStatus(lab)).toBe('Running');
+    }, 240_000);
+
+    it('timeout: Timeout (exit 4), the write allowed to finish, then everything undone [Local]', () => {
+      const lab = newLab(['--recipients', '3000']);
+      cli(['lab', 'fault', lab, '--slow-write', '40']);
+      const r = winNew(lab, 'Local', ['-r', 'PO1', '-r', 'PO2', '--timeout', '1']);
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.json.error.id).toBe('Timeout');
+      expect(labValue(lab)).toBeNull();
+      expect(labStatus(lab)).toBe('Running');
+      expect(readdirSync(dxadata(lab))).not.toContain(CONTRACT.resyncFileName);
+    }, 240_000);
+
+    it('Ctrl+C (SIGINT) during the start: Cancelled, rolled back [Rpc]', async () => {
+      const lab = newLab();
+      cli(['lab', 'fault', lab, '--start-delay', '3000']);
+      const run = winNewAsync(lab, 'Rpc', ['-r', 'PO1']);
+      await until(() => auditEvents(lab).some((e) => e.event === 'service-stop'), 120_000);
+      run.child.kill('SIGINT');
+      const r = await run.done;
+      expect(r.json.error.id, r.stderr).toBe('Cancelled');
+      expect(labValue(lab)).toBeNull();
+      expect(labStatus(lab)).toBe('Running');
+    }, 240_000);
+
+    for (const step of ['value-written', 'service-start']) {
+      it(`engine killed right after ${step}: recover (through the Windows operations) leaves no value, the service running, nothing in Dxadata [Remoting]`, async (ctx) => {
+        if (sshSkip) ctx.skip(`SKIPPED: ${sshSkip}`);
+        const lab = newLab();
+        cli(['lab', 'fault', lab, '--slow-write', '5']);
+        const run = winNewAsync(lab, 'Remoting', ['-r', 'PO1', '-r', 'PO2']);
+        await until(() => auditEvents(lab).some((e) => e.event === step), 120_000);
+        run.child.kill('SIGKILL');
+        await run.done;
+        const lock = join(work, 'state', 'resyncglb', 'locks', `${DSS}.lock`);
+        expect(existsSync(lock)).toBe(true);
+        // recover has no --transport: Auto on a remote name tries Remoting first.
+        const t = target(lab, 'Remoting');
+        const rec = spawnSync(process.execPath, [BUNDLE, 'recover', '--computer-name', DSS, '--log', join(lab, 'audit.jsonl'), '-v'], { encoding: 'utf8', env: t.env, cwd: t.cwd, timeout: 240_000 });
+        expect(rec.status, rec.stderr).toBe(0);
+        expect(labValue(lab)).toBeNull();
+        expect(labStatus(lab)).toBe('Running');
+        expect(readdirSync(dxadata(lab))).not.toContain(CONTRACT.resyncFileName);
+        expect(existsSync(lock)).toBe(false);
+      }, 300_000);
+    }
+  });
+});
