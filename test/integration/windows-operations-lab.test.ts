@@ -135,6 +135,27 @@ function winNewAsync(lab: string, transport: Transport, args: string[]): { child
   return { child, done };
 }
 
+/** `resync-glb rpc` (the protocol the module speaks) with a `new` request through the Windows operations. */
+function winRpc(lab: string, transport: Transport, params: Record<string, unknown>) {
+  const t = target(lab, transport);
+  const where =
+    transport === 'Local' ? { transport: 'Local', dxadataPath: dxadata(lab) } : { computerName: DSS, transport };
+  const child = spawn(process.execPath, [BUNDLE, 'rpc'], { env: t.env, cwd: t.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const events: Array<Record<string, unknown>> = [];
+  let buf = '';
+  child.stdout!.on('data', (d) => {
+    buf += String(d);
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      if (line.trim()) events.push(JSON.parse(line) as Record<string, unknown>);
+    }
+  });
+  child.stdin!.write(`${JSON.stringify({ protocol: 1, command: 'new', params: { ...where, outputPath: join(lab, 'output'), logPath: join(lab, 'audit.jsonl'), ...params } })}\n`);
+  const done = new Promise<{ code: number | null; events: Array<Record<string, unknown>> }>((resolve) => child.on('close', (code) => resolve({ code, events })));
+  return { child, events, done };
+}
+
 function auditEvents(lab: string): Array<Record<string, unknown>> {
   const f = join(lab, 'audit.jsonl');
   if (!existsSync(f)) return [];
@@ -340,7 +361,67 @@ describe.skipIf(skipAll)(skipAll ? 'SKIPPED: no pwsh found via RESYNCGLB_PWSH or
       expect(labStatus(lab)).toBe('Running');
     }, 240_000);
 
-    for (const step of ['value-written', 'service-start']) {
+    it('not a DSS: ServiceNotFound (exit 3), nothing changed [Rpc]', () => {
+      const lab = newLab(['--no-service']);
+      const before = readFileSync(join(lab, 'registry.json'), 'utf8');
+      const r = winNew(lab, 'Rpc', ['-r', 'PO1']);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.json.error.id).toBe('ServiceNotFound');
+      expect(readFileSync(join(lab, 'registry.json'), 'utf8')).toBe(before);
+    }, 240_000);
+
+    it('bad names: InvalidRequestor (exit 2) listing every bad name, nothing changed [Local]', () => {
+      const lab = newLab();
+      const before = readFileSync(join(lab, 'registry.json'), 'utf8');
+      const r = winNew(lab, 'Local', ['-r', 'PO1', '-r', '  ', '-r', 'x'.repeat(300)]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.json.error.id).toBe('InvalidRequestor');
+      expect(r.json.error.details.problems).toHaveLength(2);
+      expect(readFileSync(join(lab, 'registry.json'), 'utf8')).toBe(before);
+      expect(labStatus(lab)).toBe('Running');
+    }, 240_000);
+
+    it('hostile names reach the lab registry store byte for byte through the protocol; cancel rolls back [Rpc]', async () => {
+      const lab = newLab();
+      cli(['lab', 'fault', lab, '--unrecognise']);
+      const names = [`a'b"c`, '\u2018x\u2019 \u201Cy\u201D', '$(Remove-Item -Recurse /)', '`n; | &', 'Z\u00FCrich \u6771\u4EAC \u{1F4EE}', '/Date(0)/', 'x'.repeat(256)];
+      const s = winRpc(lab, 'Rpc', { requestor: names, recognitionSec: 60 });
+      await until(() => labValue(lab) !== null, 120_000);
+      expect(labValue(lab)).toEqual(names);
+      s.child.stdin!.write('{"control":"cancel"}\n');
+      const { events } = await s.done;
+      expect(events.find((e) => e.event === 'error')).toMatchObject({ id: 'Cancelled' });
+      expect(labValue(lab)).toBeNull();
+      expect(labStatus(lab)).toBe('Running');
+    }, 240_000);
+
+    it('caller gone (stdin of rpc closed): Cancelled, rolled back [Local]', async () => {
+      const lab = newLab();
+      cli(['lab', 'fault', lab, '--start-delay', '3000']);
+      const s = winRpc(lab, 'Local', { requestor: ['PO1'] });
+      await until(() => s.events.some((e) => e.event === 'verbose' && String(e.message).startsWith('Wrote')), 120_000);
+      s.child.stdin!.end();
+      const { events } = await s.done;
+      expect(events.find((e) => e.event === 'error')).toMatchObject({ id: 'Cancelled' });
+      expect(labValue(lab)).toBeNull();
+      expect(labStatus(lab)).toBe('Running');
+    }, 240_000);
+
+    it('two admins at once: the second run is Busy (exit 3) naming the holder; the first completes [Rpc]', async () => {
+      const lab = newLab();
+      cli(['lab', 'fault', lab, '--start-delay', '4000']);
+      const first = winNewAsync(lab, 'Rpc', ['-r', 'PO1']);
+      await until(() => auditEvents(lab).some((e) => e.event === 'value-written'), 120_000);
+      const second = winNew(lab, 'Rpc', ['-r', 'PO2']);
+      expect(second.code, second.stderr).toBe(3);
+      expect(second.json.error.id).toBe('Busy');
+      expect(second.json.error.details.holder.since).toMatch(/^\d{4}-/);
+      const r = await first.done;
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json.Requestor).toEqual(['PO1']);
+    }, 240_000);
+
+    for (const step of ['service-start']) {
       it(`engine killed right after ${step}: recover (through the Windows operations) leaves no value, the service running, nothing in Dxadata [Remoting]`, async (ctx) => {
         if (sshSkip) ctx.skip(`SKIPPED: ${sshSkip}`);
         const lab = newLab();
