@@ -25,6 +25,8 @@ import { basename, join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT } from '../../src/operations/contract';
 import { resolvePowerShellExecutable } from '../../src/operations/windows/executable';
+import { openWindowsOperations } from '../../src/operations/windows';
+import { NodePowerShellHost } from '../../src/operations/windows/node-powershell-host';
 import { BUNDLE, cleanupLabs, cli, dxadata, ensureBundle, labStatus, labValue, newLab, ROOT, sha256, type CliResult } from './helpers';
 
 type Transport = 'Local' | 'Remoting' | 'Rpc';
@@ -218,6 +220,60 @@ describe.skipIf(skipAll)(skipAll ? 'SKIPPED: no pwsh found via RESYNCGLB_PWSH or
       expect(auditEvents(lab).map((a) => a.event)).toEqual(['start', 'value-written', 'service-stop', 'service-start', 'file-moved', 'outcome']);
     }, 240_000);
   }
+
+  describe('the contract, against the lab: the exact key, value, type and service, in call order', () => {
+    const HOSTILE = ["it's", 'say "hi"', 'it\u2019s \u201Cq\u201D', '$(Stop-Service MSExchangeDX)', '`n;|', 'line1\nline2', 'Z\u00FCrich B\u00FCro', '\u6771\u4EAC', '\u{1F4EE} box', '2026-01-02T03:04:05Z', '/Date(0)/'];
+    const WRITES = ['New-ItemProperty', 'Set-ItemProperty', 'Remove-ItemProperty', 'RegistryKey.SetValue', 'RegistryKey.DeleteValue'];
+    for (const transport of ['Local', 'Remoting', 'Rpc'] as const) {
+      it(`${transport}: hostile names land in the lab store byte for byte as ${CONTRACT.resyncValue.type}; the lab DXA stops and starts`, async (ctx) => {
+        if (transport === 'Remoting' && sshSkip) ctx.skip(`SKIPPED: ${sshSkip}`);
+        const lab = newLab();
+        const t = target(lab, transport);
+        // The same pwsh the bundle gets, driven in-process (the calls it records can be read back).
+        const host = new NodePowerShellHost({ executable: WRAPPER, env: { RESYNCGLB_SHADOW_PWSH: t.env.RESYNCGLB_SHADOW_PWSH, RESYNCGLB_SHADOW_LAB: t.env.RESYNCGLB_SHADOW_LAB } });
+        const ops = await openWindowsOperations({ transport, computerName: transport === 'Local' ? undefined : DSS, host, scriptDir: join(ROOT, 'ps1') });
+        try {
+          expect(await ops.getResyncValue()).toBeNull();
+          await ops.setResyncValue(HOSTILE);
+          const doc = JSON.parse(readFileSync(join(lab, 'registry.json'), 'utf8')) as { keys: Record<string, Record<string, unknown>> };
+          expect(doc.keys[`${CONTRACT.serviceKey.hive}\\${CONTRACT.serviceKey.subKey}`]?.[CONTRACT.resyncValue.name]).toEqual({ type: CONTRACT.resyncValue.type, data: HOSTILE });
+          expect(await ops.getResyncValue()).toEqual(HOSTILE);
+          await ops.setResyncValue(HOSTILE);
+          await ops.removeResyncValue();
+          expect(labValue(lab)).toBeNull();
+          expect(await ops.getService()).toMatchObject({ name: CONTRACT.service.name, status: 'Running' });
+          expect((await ops.stopService(30_000)).status).toBe('Stopped');
+          expect(labStatus(lab)).toBe('Stopped');
+          expect((await ops.startService(30_000)).status).toBe('Running');
+          expect(labStatus(lab)).toBe('Running');
+          const state = JSON.parse(await host.invoke({ command: 'Get-ShadowState', timeoutMs: 60_000 })) as { calls: Array<Record<string, unknown>> };
+          const calls = state.calls;
+          if (transport === 'Remoting') {
+            // Everything ran on the DSS's side of the session; here only the session was used.
+            expect(calls.filter((c) => c.cmd === 'Invoke-Command').length).toBeGreaterThan(5);
+            expect(calls.some((c) => WRITES.includes(String(c.cmd)) || c.cmd === 'Get-Service')).toBe(false);
+            return;
+          }
+          const writes = calls.filter((c) => WRITES.includes(String(c.cmd)));
+          // One write for the value (the second, equal write writes nothing), one removal.
+          if (transport === 'Rpc') {
+            expect(writes.map((c) => c.cmd)).toEqual(['RegistryKey.SetValue', 'RegistryKey.DeleteValue']);
+            expect(writes[0]).toMatchObject({ name: CONTRACT.resyncValue.name, kind: 'MultiString', valueType: 'System.String[]' });
+            expect(calls.filter((c) => c.cmd === 'OpenRemoteBaseKey').every((c) => c.hive === CONTRACT.serviceKey.hive && c.computerName === DSS)).toBe(true);
+            expect(calls.filter((c) => c.cmd === 'ServiceController.new').every((c) => c.name === CONTRACT.service.name && c.computerName === DSS)).toBe(true);
+          } else {
+            expect(writes.map((c) => c.cmd)).toEqual(['New-ItemProperty', 'Remove-ItemProperty']);
+            expect(writes[0]).toMatchObject({ path: CONTRACT.serviceKey.psPath, name: CONTRACT.resyncValue.name, type: 'MultiString', valueType: 'System.String[]' });
+            expect(calls.filter((c) => c.cmd === 'Get-Service').every((c) => c.name === CONTRACT.service.name)).toBe(true);
+          }
+          const order = calls.map((c) => String(c.cmd)).filter((c) => /^ServiceController\.(Stop|Start|WaitForStatus)$/.test(c)).filter((c, i, a) => c !== a[i - 1]);
+          expect(order).toEqual(['ServiceController.Stop', 'ServiceController.WaitForStatus', 'ServiceController.Start', 'ServiceController.WaitForStatus']);
+        } finally {
+          await ops.dispose();
+        }
+      }, 240_000);
+    }
+  });
 
   describe('the fault matrix', () => {
     it('pending value: ValuePending (exit 3), nothing changed; --force takes it over [Rpc]', () => {
