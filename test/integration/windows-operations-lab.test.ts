@@ -20,7 +20,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT } from '../../src/operations/contract';
@@ -475,6 +475,25 @@ describe.skipIf(skipAll)(skipAll ? 'SKIPPED: no pwsh found via RESYNCGLB_PWSH or
       const r = await first.done;
       expect(r.code, r.stderr).toBe(0);
       expect(r.json.Requestor).toEqual(['PO1']);
+    }, 240_000);
+
+    it("a dead run's lock: detected as stale, its journal rolled back through the Windows operations, then the new run proceeds [Rpc]", () => {
+      const lab = newLab();
+      // A run that died right after writing the value and stopping the service.
+      cli(['lab', 'stop', lab]);
+      cli(['lab', 'fault', lab, '--pending-value', 'PO2']);
+      const share = `\\\\${DSS}\\C$${dssPath(lab, dxadata(lab)).slice(2)}`;
+      const state = { runId: 'dead-run', computerName: DSS, stamp: '20260101T000000000Z', priorServiceStatus: 'Running', priorValue: null, requestors: ['PO2'], dxadata: share, filePath: `${share}\\${CONTRACT.resyncFileName}`, outputFolder: join(lab, 'output'), valueWritten: true, serviceStopped: true, serviceStarted: false, fileTaken: false };
+      const locks = join(work, 'state', 'resyncglb', 'locks');
+      mkdirSync(locks, { recursive: true });
+      writeFileSync(join(locks, `${DSS}.lock`), JSON.stringify({ runId: 'dead-run', pid: 2 ** 22 + 12345, host: hostname(), user: 'someone', since: '2026-01-01T00:00:00.000Z', computerName: DSS, state }));
+      const r = winNew(lab, 'Rpc', ['-r', 'PO1']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('dead-run');
+      expect(r.json.Requestor).toEqual(['PO1']);
+      expect(labValue(lab)).toBeNull();
+      expect(labStatus(lab)).toBe('Running');
+      expect(auditEvents(lab).some((e) => e.event === 'recovered' && e.staleRunId === 'dead-run')).toBe(true);
     }, 240_000);
 
     for (const step of ['service-start']) {
