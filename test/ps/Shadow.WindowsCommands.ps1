@@ -32,9 +32,9 @@
         administrative share paths the Rpc file scripts open (ConvertTo-DssAdminSharePath; the
         workstation reaches the DSS's disks through that share).
       * ssh { port, userName, keyFile, knownHosts } makes New-PSSession open a real PSSession over
-        SSH to that loopback sshd (test/ps/SshFixture.psm1) and dot-source these shadows there first
-        (lab mode again when the sshd sets RESYNCGLB_SHADOW_LAB); Invoke-Command and
-        Remove-PSSession are then the real cmdlets on that session.
+        SSH to that loopback sshd (test/ps/SshFixture.psm1) and dot-source these shadows there first,
+        in lab mode over the same lab file; Invoke-Command and Remove-PSSession are then the real
+        cmdlets on that session.
     Calls are recorded in both modes.
 #>
 
@@ -390,8 +390,12 @@ function global:New-PSSession {
         $session = Microsoft.PowerShell.Core\New-PSSession -HostName 127.0.0.1 -Port ([int]$ssh.port) -UserName ([string]$ssh.userName) -KeyFilePath ([string]$ssh.keyFile) `
             -Subsystem powershell -ConnectingTimeout ([Math]::Max(1000, [int]$SessionOption.OpenTimeout)) -Options $options -ErrorAction Stop
         # The DSS's pwsh (sshd's subsystem, which loads no profile) gets the shadows first, in lab
-        # mode through RESYNCGLB_SHADOW_LAB, which the fixture's sshd sets (SetEnv).
-        Microsoft.PowerShell.Core\Invoke-Command -Session $session -ErrorAction Stop -ArgumentList (Get-ShadowStore).ShadowPath -ScriptBlock { param($p) . $p }
+        # mode over the same lab file as this process (same machine, same path).
+        Microsoft.PowerShell.Core\Invoke-Command -Session $session -ErrorAction Stop -ArgumentList (Get-ShadowStore).ShadowPath, $env:RESYNCGLB_SHADOW_LAB -ScriptBlock {
+            param($p, $lab)
+            $env:RESYNCGLB_SHADOW_LAB = $lab
+            . $p
+        }
         return $session
     }
     return [pscustomobject]@{ State = 'Opened'; ComputerName = $ComputerName[0]; Id = 1 }
