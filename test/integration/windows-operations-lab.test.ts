@@ -17,6 +17,11 @@
  *
  * Each fault row of the README's fault matrix is run here too, with the error id, exit code and
  * rollback the lab operations give (test/integration/new-bundle.test.ts, hardening.test.ts).
+ *
+ * Tests run three at a time (each with its own lab, shadow lab file, run-lock folder and working
+ * folder); one loopback sshd serves the whole file. Resync.glb is compared with the lab operations'
+ * by its layout (sequence numbers, transactions per postoffice, length), not its hash: the lab DXA
+ * stamps the time into the file.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
