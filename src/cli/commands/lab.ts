@@ -10,6 +10,7 @@ import {
   labStopHandler,
 } from '../../handlers/lab';
 import { runDxaService } from '../../lab/dxa-service';
+import { runShadowServer } from '../../lab/shadow-server';
 
 import { collect } from '../options';
 import { labDirectoryCommand } from './lab-directory';
@@ -201,6 +202,15 @@ Examples:
       .argument('<dir>', 'the lab folder')
       .action(async (dir: string) => {
         await runDxaService(dir);
+      }),
+    { hidden: true },
+  );
+  lab.addCommand(
+    new Command('__shadow')
+      .description('(internal, tests) serve the lab registry store and service control to test/ps/Shadow.WindowsCommands.ps1')
+      .argument('<dir>', 'the lab folder')
+      .action(async (dir: string) => {
+        await runShadowServer(dir);
       }),
     { hidden: true },
   );
