@@ -160,7 +160,7 @@ process.stdin.on('data', d => { buf += d;
                 Import-Module $m
                 & (Get-Module ResyncGlb) { param($p) $script:BundlePath = $p } $bundle
                 New-ResyncGlb -LabPath $bundle -Requestor PO1 -Force
-            }).AddArgument((Join-Path (Get-TestRoot) 'module/ResyncGlb/ResyncGlb.psd1')).AddArgument($fake)
+            }).AddArgument((Get-TestManifestPath)).AddArgument($fake)
         $null = $ps.BeginInvoke()
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
         while (-not (Test-Path "$fake.started") -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
