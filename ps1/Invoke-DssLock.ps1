@@ -32,6 +32,11 @@ Set-StrictMode -Version 2
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $here = Split-Path -Parent $MyInvocation.MyCommand.Path
+# Rpc: the lock folder through the DSS's ADMIN$ share (%SystemRoot% there). A function of its own so a
+# test stand-in for the share can take its place (an alias of the same name comes first).
+function Get-DssLockShareFolder([string]$ComputerName) {
+    return ('\\' + $ComputerName + '\ADMIN$\ResyncGlb')
+}
 try {
     . (Join-Path $here '_Common.ps1')
     $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
@@ -46,8 +51,7 @@ try {
     if ($request.ContainsKey('claim') -and $request['claim'] -eq $true) { $name = 'run.lock.recovering' }
     $folder = ''
     if ([string]$request['transport'] -eq 'Rpc') {
-        $computer = [string](Get-DssRequestField -Request $request -Name 'computerName')
-        $folder = '\\' + $computer + '\ADMIN$\ResyncGlb'
+        $folder = Get-DssLockShareFolder -ComputerName ([string](Get-DssRequestField -Request $request -Name 'computerName'))
     }
     $core = {
         param([string]$Action, [string]$Folder, [string]$Text, [string]$Name)

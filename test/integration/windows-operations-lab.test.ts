@@ -226,11 +226,20 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
 }
 
 /** What must match between a run through the Windows operations and one through the lab operations. */
+/** The lab DSS's %SystemRoot%\ResyncGlb, where the run lock lives (Shadow.WindowsCommands.ps1, lab mode). */
+function dssLockFolder(lab: string): string {
+  return join(lab, 'Windows', 'ResyncGlb');
+}
+
 function comparable(res: Record<string, unknown>) {
   const info = cli(['inspect', String(res.Path), '--json']).json as Record<string, unknown>;
   const backup = JSON.parse(readFileSync(String(res.BackupPath), 'utf8')) as Record<string, unknown>;
+  // The sequence-number warning (Q215505) depends on what each kind of operations can see: the lab
+  // operations know the lab's requestors and DXA version, the Windows operations cannot read a
+  // version resource from the lab's placeholder DXA.EXE here (asserted separately below).
+  const warnings = ((res.Warnings as string[] | undefined) ?? []).filter((w) => !/Q215505/.test(w));
   return {
-    result: { Requestor: res.Requestor, Length: res.Length, ValueRemoved: res.ValueRemoved, ServiceStatus: res.ServiceStatus, PreviousFilePath: res.PreviousFilePath, Warnings: res.Warnings, keys: Object.keys(res).sort() },
+    result: { Requestor: res.Requestor, Length: res.Length, ValueRemoved: res.ValueRemoved, ServiceStatus: res.ServiceStatus, PreviousFilePath: res.PreviousFilePath, Warnings: warnings, keys: Object.keys(res).sort() },
     file: { Format: info.Format, Complete: info.Complete, Length: info.Length, ImpSeq: info.ImpSeq, ReqSeq: info.ReqSeq, SrvSeq: info.SrvSeq, Transactions: info.Transactions, TransactionsByPostoffice: info.TransactionsByPostoffice },
     backup: { key: backup.key, values: backup.values, serviceStatus: backup.serviceStatus },
   };
@@ -265,10 +274,11 @@ const skipAll = !PWSH;
         expect(readFileSync(String(res.Path)).length).toBe(res.Length);
         expect(res.DxadataPath).toBe(transport === 'Local' ? dxadata(lab) : transport === 'Rpc' ? `\\\\${DSS}\\C$${dssPath(lab, dxadata(lab)).slice(2)}` : dssPath(lab, dxadata(lab)));
         expect(comparable(res)).toEqual(comparable(viaLab.json as Record<string, unknown>));
+        expect((res.Warnings as string[]).filter((w) => /Q215505/.test(w))).toEqual([expect.stringMatching(/version could not be read/)]);
         expect(labValue(lab)).toBeNull();
         expect(labStatus(lab)).toBe('Running');
         expect(readdirSync(dxadata(lab))).not.toContain(CONTRACT.resyncFileName);
-        expect(auditEvents(lab).map((a) => a.event)).toEqual(['start', 'value-written', 'service-stop', 'service-start', 'file-moved', 'outcome']);
+        expect(auditEvents(lab).map((a) => a.event)).toEqual(auditEvents(twin).map((a) => a.event));
       })(), 240_000);
   }
 
@@ -557,9 +567,11 @@ const skipAll = !PWSH;
         cli(['lab', 'fault', lab, '--pending-value', 'PO2']);
         const share = `\\\\${DSS}\\C$${dssPath(lab, dxadata(lab)).slice(2)}`;
         const state = { runId: 'dead-run', computerName: DSS, stamp: '20260101T000000000Z', priorServiceStatus: 'Running', priorValue: null, requestors: ['PO2'], dxadata: share, filePath: `${share}\\${CONTRACT.resyncFileName}`, outputFolder: join(lab, 'output'), valueWritten: true, serviceStopped: true, serviceStarted: false, fileTaken: false };
-        const locks = join(stateFor(lab), 'resyncglb', 'locks');
+        // The run lock lives on the DSS (its %SystemRoot%\ResyncGlb, reached as ADMIN$ under Rpc); the shadows
+        // give each lab DSS a Windows folder of its own.
+        const locks = dssLockFolder(lab);
         mkdirSync(locks, { recursive: true });
-        writeFileSync(join(locks, `${DSS}.lock`), JSON.stringify({ runId: 'dead-run', pid: 2 ** 22 + 12345, host: hostname(), user: 'someone', since: '2026-01-01T00:00:00.000Z', computerName: DSS, state }));
+        writeFileSync(join(locks, 'run.lock'), JSON.stringify({ runId: 'dead-run', pid: 2 ** 22 + 12345, host: hostname(), user: 'someone', since: '2026-01-01T00:00:00.000Z', computerName: DSS, state }));
         const r = await winNew(lab, 'Rpc', ['-r', 'PO1']);
         expect(r.code, r.stderr).toBe(0);
         expect(r.stderr).toContain('dead-run');
@@ -579,7 +591,7 @@ const skipAll = !PWSH;
           await until(() => auditEvents(lab).some((e) => e.event === step), 120_000);
           run.child.kill('SIGKILL');
           await run.done;
-          const lock = join(stateFor(lab), 'resyncglb', 'locks', `${DSS}.lock`);
+          const lock = join(dssLockFolder(lab), 'run.lock');
           expect(existsSync(lock)).toBe(true);
           // recover has no --transport: Auto on a remote name tries Remoting first.
           const t = target(lab, 'Remoting');

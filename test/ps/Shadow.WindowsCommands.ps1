@@ -58,6 +58,9 @@ function global:Get-ShadowStore {
 (Get-ShadowStore).ShadowPath = $PSCommandPath
 if ($env:RESYNCGLB_SHADOW_LAB -and $null -eq (Get-ShadowStore).Lab) {
     (Get-ShadowStore).Lab = ConvertFrom-Json -InputObject ([System.IO.File]::ReadAllText($env:RESYNCGLB_SHADOW_LAB)) -AsHashtable -DateKind String
+    # The DSS's %SystemRoot% (where the run lock lives, reached as ADMIN$ under Rpc) is a folder of the lab,
+    # so every lab has its own, as every DSS has.
+    [Environment]::SetEnvironmentVariable('SystemRoot', ([string](Get-ShadowStore).Lab.lab).TrimEnd('/') + '/Windows')
 }
 
 function global:Test-ShadowLab { return ($null -ne (Get-ShadowStore).Lab) }
@@ -493,6 +496,23 @@ function global:ConvertTo-ShadowAdminSharePath {
     return $out
 }
 if (Test-ShadowLab) { Set-Alias -Name ConvertTo-DssAdminSharePath -Value ConvertTo-ShadowAdminSharePath -Scope Global }
+
+# Rpc in lab mode: the DSS's ADMIN$ share (its %SystemRoot%) is the lab's Windows folder.
+function global:Get-ShadowLockShareFolder([string]$ComputerName) {
+    Add-ShadowCall @{ cmd = 'LockShareFolder'; computerName = $ComputerName }
+    return ([string](Get-ShadowStore).Lab.lab).TrimEnd('/') + '/Windows/ResyncGlb'
+}
+if (Test-ShadowLab) { Set-Alias -Name Get-DssLockShareFolder -Value Get-ShadowLockShareFolder -Scope Global }
+
+# Rpc in lab mode: the probe of the administrative share's root (\\<computer>\C$\) lists the lab folder,
+# which the DSS's C: drive holds; any other share does not exist here.
+function global:Invoke-ShadowShareProbe {
+    param([Parameter(Mandatory = $true)][string]$Root)
+    Add-ShadowCall @{ cmd = 'ShareProbe'; root = $Root }
+    if ($Root -notmatch '^\\\\[^\\]+\\C\$\\?$') { throw (New-Object System.IO.DirectoryNotFoundException("Could not find a part of the path '$Root'.")) }
+    $null = [System.IO.Directory]::GetDirectories([string](Get-ShadowStore).Lab.lab)
+}
+if (Test-ShadowLab) { Set-Alias -Name Invoke-DssShareProbe -Value Invoke-ShadowShareProbe -Scope Global }
 
 # Rpc in lab mode: the free space of an administrative share path is asked of Win32
 # GetDiskFreeSpaceEx by Get-DssUncFreeBytes (_Common.ps1), through a type it compiles unless it
