@@ -59,7 +59,7 @@ describe('fanOut', () => {
     let inFlight = 0;
     let peak = 0;
     const sink: ChunkSink = {
-      async write(buf, length, position) {
+      async write(_buf, length, position) {
         inFlight += length;
         peak = Math.max(peak, inFlight);
         await new Promise((r) => setTimeout(r, 2));
