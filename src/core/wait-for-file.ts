@@ -99,6 +99,9 @@ export async function waitForCompleteFile(
         const same = last !== null && last.length === file.length && last.mtime === file.lastWriteTimeUtc;
         if (!same) last = { length: file.length, at: now, mtime: file.lastWriteTimeUtc };
         const stillFor = last ? now - last.at : 0;
+        // No writer holds the file and the DXA has removed the value, which it does only after the
+        // file is closed (Q150976): nothing can still grow it, so no quiet time is owed.
+        if (writer === false && value === null) return { kind: 'complete', file, valueRemoved: true, waitedMs: elapsed };
         if (writer !== true) nextQuiet = value === null ? quiet : quiet * 2 + opts.pollMs;
         if (writer !== true && same && stillFor >= quiet) {
           if (value === null) return { kind: 'complete', file, valueRemoved: true, waitedMs: elapsed };
