@@ -49,8 +49,9 @@ export interface FanOutResult {
 }
 
 // 4 MiB reads and writes at 4 MiB-aligned offsets, four in flight (16 MiB of pool): against 1 MiB x 8,
-// a quarter of the system calls and promise hops per byte, which measured about half the CPU time per
-// copy and a third of it for 16 folders (bench/diag/copy-ways.mjs; bench/PERFORMANCE.md, "The copy").
+// a quarter of the system calls and promise hops per byte, which measured less than half the CPU time
+// per copy and about a quarter of it for 16 folders (bench/diag/copy-ways.mjs; bench/PERFORMANCE.md,
+// "The copy").
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
 export const DEFAULT_BUFFERS = 4;
 
