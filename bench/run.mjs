@@ -93,8 +93,10 @@ async function main() {
   );
   for (const f of figures) if (f.flush) process.stdout.write(`${f.id} flush: ${f.flush}\n`);
   const judged = figures.filter((f) => !f.info);
-  const missed = judged.filter((f) => !f.pass);
-  process.stdout.write(`\n${judged.length - missed.length} of ${judged.length} targets met${missed.length ? `; missed: ${missed.map((f) => f.id).join(', ')}` : ''}${failures.length ? `; ${failures.length} benchmark(s) failed to run: ${failures.map((f) => f.id).join(', ')}` : ''}.\n`);
+  const unmeasured = judged.filter((f) => f.notMeasured);
+  const missed = judged.filter((f) => !f.pass && !f.notMeasured);
+  for (const f of unmeasured) process.stdout.write(`${f.id} not measured: ${f.reason}\n`);
+  process.stdout.write(`\n${judged.length - missed.length - unmeasured.length} of ${judged.length} targets met${missed.length ? `; missed: ${missed.map((f) => f.id).join(', ')}` : ''}${unmeasured.length ? `; not measured: ${unmeasured.map((f) => f.id).join(', ')}` : ''}${failures.length ? `; ${failures.length} benchmark(s) failed to run: ${failures.map((f) => f.id).join(', ')}` : ''}.\n`);
   process.stdout.write(`Results: ${file}\n`);
   for (const f of failures) process.stderr.write(`\n${f.id} failed:\n${f.error}\n`);
   // Missed targets are findings, not errors; a benchmark that could not run is an error.

@@ -47,7 +47,7 @@ export async function run(ctx) {
         values: bySize[mib],
         name: 'resync-glb copy, peak RSS',
         unit: 'MiB',
-        target: 150,
+        target: 80,
         ran: 'node',
         reference,
       }),

@@ -39,7 +39,7 @@ export async function run(ctx) {
       baseline: n['node-e-0'].ms,
       toolName: 'node resync-glb.cjs rpc → hello',
       baselineName: 'node -e 0 → exit',
-      target: 1.5,
+      target: 1.2,
       ran: 'node',
     }),
   ];
@@ -60,7 +60,7 @@ export async function run(ctx) {
         baseline: p['import-empty'].ms,
         toolName: 'pwsh -NoProfile -Command Import-Module ResyncGlb; Get-Command New-ResyncGlb',
         baselineName: 'pwsh -NoProfile -Command Import-Module Empty',
-        target: 1.5,
+        target: 1.2,
         ran: 'pwsh',
       }),
     );

@@ -3,7 +3,8 @@
 // between the DXA closing Resync.glb and the run returning goes (B2), and the procedure's own
 // time around the lab (B1, B7).
 //
-//   node bench/diag/timeline.mjs [--recipients N] [--runs N] [--start-ms N] [--stop-ms N]
+//   node bench/diag/timeline.mjs [--recipients N] [--runs N] [--start-ms N] [--stop-ms N] [--final-restart]
+// (without --final-restart the runs skip the restart after generation, as B2 does)
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -31,7 +32,7 @@ function runRpc(labDir) {
     });
     child.on('error', reject);
     child.on('exit', () => resolve({ t0, exitAt: Date.now(), events }));
-    child.stdin.write(`${JSON.stringify({ protocol: 1, command: 'new', params: { labPath: labDir, requestor: ['PO1', 'PO2'], force: true } })}\n`);
+    child.stdin.write(`${JSON.stringify({ protocol: 1, command: 'new', params: { labPath: labDir, requestor: ['PO1', 'PO2'], force: true, noFinalRestart: !process.argv.includes('--final-restart') } })}\n`);
   });
 }
 

@@ -8,6 +8,7 @@ export const BENCHMARKS = {
   B5: { title: 'peak memory while copying', module: '../benchmarks/b5-memory.mjs' },
   B6: { title: 'start-up: bundle to hello, module import', module: '../benchmarks/b6-startup.mjs' },
   B7: { title: '100,000 recipients: the procedure around the lab', module: '../benchmarks/b7-large-lab.mjs' },
+  B8: { title: 'the procedure through the Windows operations on the lab vs the lab operations', module: '../benchmarks/b8-windows-operations.mjs' },
 };
 for (const b of Object.values(BENCHMARKS)) b.module = new URL(b.module, import.meta.url).href;
 

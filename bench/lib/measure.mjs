@@ -75,3 +75,11 @@ export function absoluteFigure({ id, what, values, name, unit, target, ran, note
 export function infoFigure(fig) {
   return { ...fig, info: true, pass: null };
 }
+
+/**
+ * A figure that could not be measured here: shown in the table as "not measured: <reason>", never
+ * judged as met (the summary names it).
+ */
+export function notMeasuredFigure({ id, what, ran, reason, target }) {
+  return { id, what, kind: 'not-measured', ran, reason, target, info: false, notMeasured: true, pass: false, notes: [] };
+}

@@ -15,7 +15,10 @@ function spread(s, unit) {
 
 export function rowsOf(figures) {
   return figures.map((f) => {
-    const verdict = f.info ? 'info' : f.pass ? 'PASS' : 'MISS';
+    const verdict = f.info ? 'info' : f.notMeasured ? 'not measured' : f.pass ? 'PASS' : 'MISS';
+    if (f.kind === 'not-measured') {
+      return { id: f.id, what: f.what, ran: f.ran, tool: `not measured: ${f.reason}`, baseline: '—', figure: '—', target: f.target ? `≤ ${f.target.max}` : '', verdict, flush: '' };
+    }
     if (f.kind === 'ratio') {
       return {
         id: f.id,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { median, pairedRatios, summarize } from '../lib/stats.mjs';
 import { parseDxaLog, findEntry, LOG } from '../lib/lab.mjs';
 import { parseArgs } from '../lib/args.mjs';
-import { interleave, ratioFigure, absoluteFigure } from '../lib/measure.mjs';
+import { interleave, ratioFigure, absoluteFigure, notMeasuredFigure } from '../lib/measure.mjs';
 import { textTable, markdownTable } from '../lib/table.mjs';
 
 test('median of odd and even counts, ignoring non-finite values', () => {
@@ -76,4 +76,17 @@ test('a ratio median that rounds to its target is shown with three decimals', ()
   const f = ratioFigure({ id: 'BZ', what: 'w', tool: [1.1003, 1.1003, 1.1003], baseline: [1, 1, 1], toolName: 't', baselineName: 'b', target: 1.1, ran: 'node' });
   assert.equal(f.pass, false);
   assert.match(textTable([f]), /1\.100 \(1\.10–1\.10\).*MISS/);
+});
+
+test('a figure that could not be measured shows its reason, is judged, and never passes', () => {
+  const f = notMeasuredFigure({ id: 'B8', what: 'w', ran: 'pwsh', reason: 'no stand-ins here', target: { max: 1.5 } });
+  assert.equal(f.pass, false);
+  assert.equal(f.info, false);
+  const t = textTable([f]);
+  assert.match(t, /not measured: no stand-ins here/);
+  assert.match(t, /B8 .*not measured$/m);
+});
+
+test('B8 is a known benchmark, last in the canonical order', () => {
+  assert.deepEqual(parseArgs(['--only', 'B8,B1']).only, ['B1', 'B8']);
 });

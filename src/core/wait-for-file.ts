@@ -135,10 +135,11 @@ export async function waitForCompleteFile(
         const same = last !== null && last.length === file.length && last.mtime === file.lastWriteTimeUtc;
         if (!same) last = { length: file.length, at: now, mtime: file.lastWriteTimeUtc };
         const stillFor = last ? now - last.at : 0;
-        // The probe opens the file denying writers (Windows): only once it has held still for the
+        // The probe opens the file denying writers (Windows): only once the DXA has removed the value
+        // (which it does once it is done with the file, Q150976) or the file has held still for the
         // shorter quiet period, so it can never make the DXA's own reopen or append fail.
         const minQuiet = Math.min(opts.quietMsNoWriter, opts.quietMsUnknownWriter);
-        const writer = same && stillFor >= minQuiet ? await ops.isOpenForWrite(filePath) : undefined;
+        const writer = value === null || (same && stillFor >= minQuiet) ? await ops.isOpenForWrite(filePath) : undefined;
         const quiet = writer === false ? opts.quietMsNoWriter : opts.quietMsUnknownWriter;
         if (gen) {
           // The DSS's own account decides: this service wrote this very file, this long, and is done.
@@ -153,6 +154,8 @@ export async function waitForCompleteFile(
             return { kind: 'complete', file, waitedMs: elapsed };
           }
         } else {
+          // No writer holds it and the value is gone: nothing can still grow it, no quiet time is owed.
+          if (writer === false && value === null) return { kind: 'complete', file, waitedMs: elapsed };
           const closedAndQuiet = writer !== undefined && writer !== true && same && stillFor >= quiet;
           settledWithValue = value !== null && closedAndQuiet;
           if (writer === undefined) nextQuiet = minQuiet;

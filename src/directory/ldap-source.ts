@@ -6,18 +6,10 @@
  * schema first (./mapping.ts; docs/DIRECTORY.md). Each failure has its own error id.
  */
 import { connect as netConnect } from 'node:net';
-import {
-  Client,
-  InsufficientAccessError,
-  InvalidCredentialsError,
-  InappropriateAuthError,
-  ConfidentialityRequiredError,
-  StrongAuthRequiredError,
-  UnwillingToPerformError,
-  NoSuchObjectError,
-  ResultCodeError,
-  type Entry,
-} from 'ldapts';
+import type { Client, Entry } from 'ldapts';
+// ldapts is loaded on the first LDAP read, not at start-up: most runs never reach a directory, and the
+// engine's start is on every run's path (bench B6).
+type Ldapts = typeof import('ldapts');
 import { ResyncError } from '../shared/errors';
 import type { Reporter } from '../shared/reporter';
 import type { Secret } from '../operations/secret';
@@ -228,7 +220,8 @@ export function resultText(code: number): string {
   return `LDAP result ${code}${RESULT_NAMES[code] ? ` ${RESULT_NAMES[code]}` : ''}`;
 }
 
-function classifyResultError(e: unknown, url: string, bindDn: string | null, phase: 'bind' | 'search'): ResyncError | null {
+function classifyResultError(L: Ldapts, e: unknown, url: string, bindDn: string | null, phase: 'bind' | 'search'): ResyncError | null {
+  const { ResultCodeError, InvalidCredentialsError, InappropriateAuthError, UnwillingToPerformError, ConfidentialityRequiredError, StrongAuthRequiredError, InsufficientAccessError } = L;
   if (!(e instanceof ResultCodeError)) return null;
   if (phase === 'bind') {
     if (e instanceof InvalidCredentialsError || e instanceof InappropriateAuthError || e instanceof UnwillingToPerformError) {
@@ -264,7 +257,10 @@ export async function listFromLdap(o: LdapSourceOptions): Promise<DirectoryListi
       });
     }
   }
-  const client = new Client({ url, timeout: o.timeoutMs, connectTimeout: o.timeoutMs, strictDN: false });
+  // The cast only reconciles the ESM and CommonJS views of the same declarations.
+  const L = (await import('ldapts')) as unknown as Ldapts;
+  const { NoSuchObjectError, ResultCodeError } = L;
+  const client = new L.Client({ url, timeout: o.timeoutMs, connectTimeout: o.timeoutMs, strictDN: false });
   let phase: 'bind' | 'search' = 'bind';
   try {
     if (o.secret && bindDn) {
@@ -321,7 +317,7 @@ export async function listFromLdap(o: LdapSourceOptions): Promise<DirectoryListi
     return { source: url, requestors: found, warnings: [] };
   } catch (e) {
     if (e instanceof ResyncError) throw e;
-    const classified = classifyResultError(e, url, bindDn, phase);
+    const classified = classifyResultError(L, e, url, bindDn, phase);
     if (classified) throw classified;
     if (e instanceof ResultCodeError) {
       throw new ResyncError('DirectoryUnreachable', `The directory at ${url} answered ${resultText(e.code)}.`, { target: url, resultCode: e.code });

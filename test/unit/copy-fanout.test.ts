@@ -49,6 +49,33 @@ class MemSink implements ChunkSink {
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex').toUpperCase();
 
 describe('fanOut', () => {
+  it('by default reads and writes in 4 MiB pieces at 4 MiB-aligned offsets, at most 16 MiB in flight', async () => {
+    // Fewer, larger I/Os are what bring the copy near the disk's limit (bench/PERFORMANCE.md, "The copy").
+    const size = 10 * 1024 * 1024 + 5;
+    const data = randomBytes(size);
+    const src = new MemSource(data);
+    const lengths: number[] = [];
+    const offsets: number[] = [];
+    let inFlight = 0;
+    let peak = 0;
+    const sink: ChunkSink = {
+      async write(_buf, length, position) {
+        inFlight += length;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        lengths.push(length);
+        offsets.push(position);
+        inFlight -= length;
+      },
+    };
+    const r = await fanOut(src, [sink], { writeConcurrency: 4 });
+    expect(r.sha256).toBe(sha(data));
+    expect(src.reads).toBe(4); // 4 + 4 + 2 MiB + 5 bytes, then the read that returns 0
+    expect(lengths).toEqual([4 << 20, 4 << 20, (2 << 20) + 5]);
+    expect(offsets.every((o) => o % (4 << 20) === 0)).toBe(true);
+    expect(peak).toBeLessThanOrEqual(16 << 20);
+  });
+
   it('reads the source once and gives every writer the same bytes, hashed in the same pass', async () => {
     const data = randomBytes(300_001);
     const src = new MemSource(data);

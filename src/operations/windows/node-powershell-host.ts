@@ -20,7 +20,10 @@
  */
 import { EOL } from 'node:os';
 import { statSync } from 'node:fs';
-import { PowerShell, InvocationError, ProcessError } from 'node-powershell';
+import type { PowerShell } from 'node-powershell';
+// node-powershell is loaded with the first PowerShell child, not at start-up: only runs against a
+// real DSS need it, and the engine's start is on every run's path (bench B6).
+type NodePowerShell = typeof import('node-powershell');
 import type { PowerShellHost, PowerShellInvocation } from './host';
 import { PowerShellHostError } from './host';
 import { sleep } from '../../shared/sleep';
@@ -57,6 +60,8 @@ function childEnv(extra: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
 
 export class NodePowerShellHost implements PowerShellHost {
   private shell: PowerShell | null = null;
+  /** node-powershell, once the first child is started. */
+  private np: NodePowerShell | null = null;
   private tail: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private lost = 0;
@@ -110,6 +115,11 @@ export class NodePowerShellHost implements PowerShellHost {
     if (this.disposed) throw new PowerShellHostError('disposed', 'The PowerShell host was disposed.');
     if (this.shell) return this.shell;
     this.checkExecutable();
+    // The cast only reconciles the ESM and CommonJS views of the same declarations.
+    const np = (await import('node-powershell')) as unknown as NodePowerShell;
+    this.np = np;
+    if (this.disposed) throw new PowerShellHostError('disposed', 'The PowerShell host was disposed.');
+    if (this.shell) return this.shell;
     const saved = process.env.NODE_POWERSHELL;
     delete process.env.NODE_POWERSHELL;
     // node-powershell binds its debug loggers to console.log while constructing (and logs there at
@@ -118,7 +128,7 @@ export class NodePowerShellHost implements PowerShellHost {
     console.log = (): void => undefined;
     let shell: PowerShell;
     try {
-      shell = new PowerShell({
+      shell = new np.PowerShell({
         executable: this.options.executable,
         executableOptions: { '-NoProfile': true, '-NonInteractive': true, '-ExecutionPolicy': 'Bypass' },
         spawnOptions: { env: childEnv(this.options.env), windowsHide: true },
@@ -179,11 +189,11 @@ export class NodePowerShellHost implements PowerShellHost {
         await this.lose(shell);
         throw e;
       }
-      if (e instanceof InvocationError) {
+      if (this.np && e instanceof this.np.InvocationError) {
         const detail = sensitive ? '(output withheld: this call carried a credential)' : e.message.slice(0, 2000);
         throw new PowerShellHostError('stderr', `PowerShell wrote to its error stream: ${detail}`);
       }
-      if (e instanceof ProcessError) {
+      if (this.np && e instanceof this.np.ProcessError) {
         await this.lose(shell);
         if (this.disposed) throw new PowerShellHostError('disposed', 'The PowerShell host was disposed.');
         const code = (e.originalError as NodeJS.ErrnoException | undefined)?.code;
