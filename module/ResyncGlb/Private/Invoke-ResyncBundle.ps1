@@ -59,6 +59,8 @@ function Invoke-ResyncBundle {
     $garbage = [System.Collections.Generic.List[string]]::new()
     $collected = [System.Collections.Generic.List[object]]::new()
     $readTask = $null
+    # True once the engine's stdout has ended: it can tell us nothing more, so it is not waited for long.
+    $eof = $false
     try {
         $bytes = $utf8.GetBytes($json + "`n")
         $json = $null
@@ -72,7 +74,7 @@ function Invoke-ResyncBundle {
             while (-not $readTask.Wait(100)) { }
             $line = $readTask.Result
             $readTask = $null
-            if ($null -eq $line) { break }
+            if ($null -eq $line) { $eof = $true; break }
             if ($line.Trim().Length -eq 0) { continue }
             try {
                 $evt = ConvertFrom-Json -InputObject $line
@@ -157,12 +159,16 @@ function Invoke-ResyncBundle {
                     if (-not $readTask.Wait(200)) { continue }
                     $line = $readTask.Result
                     $readTask = $null
-                    if ($null -eq $line) { break }
+                    if ($null -eq $line) { $eof = $true; break }
                     if ($line.Contains('"event":"end"')) { $ended = $true; break }
                 }
             }
             catch { }
-            $null = $proc.WaitForExit([Math]::Max(0, [int]($deadline - [DateTime]::UtcNow).TotalMilliseconds))
+            $waitMs = [Math]::Max(0, [int]($deadline - [DateTime]::UtcNow).TotalMilliseconds)
+            # A closed stdout means no 'end' can come: a short grace, then the engine is stopped below
+            # and recover finishes whatever it left (its journal is in the run lock).
+            if ($eof -and -not $ended) { $waitMs = [Math]::Min($waitMs, 5000) }
+            $null = $proc.WaitForExit($waitMs)
         }
         try { $proc.StandardInput.Close() } catch { }
         foreach ($id in @($openProgress.Keys)) {
