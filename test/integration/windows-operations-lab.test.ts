@@ -282,6 +282,39 @@ const skipAll = !PWSH;
       })(), 240_000);
   }
 
+  it('the loop closed through the Windows operations: new [Rpc] -> copy -> lab import at every postoffice, each holding what its settings select', () =>
+    inLab(async (newLab) => {
+      const lab = newLab();
+      const r = await winNew(lab, 'Rpc', ['-r', 'PO1', '-r', 'PO2']);
+      expect(r.code, r.stderr).toBe(0);
+      const res = r.json as { Path: string; Sha256: string; FinalRestart: string };
+      expect(res.FinalRestart).toBe('Restarted');
+      const reqs = cli(['lab', 'requestors', lab, '--json']).json as Array<{ Postoffice: string; GlbPath: string; Containers: string[]; TrustLevel: number; CustomRecipients: boolean }>;
+      const c = cli(['copy', res.Path, '--sha256', res.Sha256, ...reqs.flatMap((q) => ['--destination', q.GlbPath]), '--json']);
+      expect(c.code, c.stderr).toBe(0);
+      for (const q of reqs) {
+        const imp = cli(['lab', 'import', lab, q.Postoffice, '--json']);
+        expect(imp.code, imp.stderr).toBe(0);
+        expect(existsSync(join(q.GlbPath, 'RESYNC.GLB'))).toBe(false);
+        // What the postoffice holds, against what its settings select, computed here from recipients.tsv.
+        const want = new Set(q.Containers.map((x) => x.toUpperCase()));
+        const expected = readFileSync(join(lab, 'recipients.tsv'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => line.split('\t'))
+          .filter(([, , , container, trust, kind]) => want.has(String(container).toUpperCase()) && Number(trust) <= q.TrustLevel && (q.CustomRecipients || kind !== 'custom'))
+          .map(([po, mailbox]) => `PCM:LABNET/${po}/${mailbox}`)
+          .sort();
+        const held = readFileSync(join(lab, 'postoffices', q.Postoffice, 'MAILDATA', 'addresses.tsv'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split('\t')[0] as string)
+          .sort();
+        expect(held).toEqual(expected);
+        expect(held.length).toBeGreaterThan(0);
+      }
+    })(), 240_000);
+
   describe('the contract, against the lab: the exact key, value, type and service, in call order', () => {
     const HOSTILE = ["it's", 'say "hi"', 'it\u2019s \u201Cq\u201D', '$(Stop-Service MSExchangeDX)', '`n;|', 'line1\nline2', 'Z\u00FCrich B\u00FCro', '\u6771\u4EAC', '\u{1F4EE} box', '2026-01-02T03:04:05Z', '/Date(0)/'];
     const WRITES = ['New-ItemProperty', 'Set-ItemProperty', 'Remove-ItemProperty', 'RegistryKey.SetValue', 'RegistryKey.DeleteValue'];
