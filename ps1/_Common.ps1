@@ -1077,7 +1077,7 @@ function Get-DssFileCore {
     <#
     .SYNOPSIS
         The core scriptblock for the file scripts (stat, open-for-write test, hash, chunked read,
-        verified delete, move). PowerShell 2.0 and .NET 2.0 only; runs on the DSS under Remoting.
+        verified delete). PowerShell 2.0 and .NET 2.0 only; runs on the DSS under Remoting.
     .DESCRIPTION
         "Open for write" means: opening the file for reading while denying write sharing
         (FileShare.Read) fails with a sharing violation (Win32 32 or 33), so some process holds it
@@ -1087,7 +1087,7 @@ function Get-DssFileCore {
         Time stamps travel as UTC tick strings, which JSON numbers cannot carry exactly.
     #>
     return {
-        param([string]$Action, [string]$Path, [string]$To, [long]$Offset, [int]$Count, [long]$ExpectLength, [string]$ExpectTicks, [string]$ExpectSha256)
+        param([string]$Action, [string]$Path, [long]$Offset, [int]$Count, [long]$ExpectLength, [string]$ExpectTicks, [string]$ExpectSha256)
         $ErrorActionPreference = 'Stop'
         $inv = [System.Globalization.CultureInfo]::InvariantCulture
         $machine = [Environment]::MachineName
@@ -1207,15 +1207,6 @@ function Get-DssFileCore {
             [System.IO.File]::Delete($Path)
             return @{ ok = $true; data = @{ removed = $true } }
         }
-        if ($Action -eq 'Move') {
-            if ([System.IO.File]::Exists($To) -or [System.IO.Directory]::Exists($To)) {
-                return @{ ok = $false; error = @{ id = 'InvalidPath'; category = 'InvalidArgument'; target = $To; message = ($To + ' already exists on ' + $machine + '; it was not overwritten.') } }
-            }
-            $dir = [System.IO.Path]::GetDirectoryName($To)
-            if ($dir -and -not [System.IO.Directory]::Exists($dir)) { $null = [System.IO.Directory]::CreateDirectory($dir) }
-            [System.IO.File]::Move($Path, $To)
-            return @{ ok = $true; data = @{ moved = $true } }
-        }
         return @{ ok = $false; error = @{ id = 'ProtocolError'; category = 'InvalidArgument'; target = $Action; message = ('Unknown file action ' + $Action + '.') } }
     }
 }
@@ -1228,11 +1219,9 @@ function Invoke-DssFileAction {
     #>
     param(
         [Parameter(Mandatory=$true)][hashtable]$Request,
-        [Parameter(Mandatory=$true)][ValidateSet('Stat', 'OpenForWrite', 'Hash', 'Chunk', 'Remove', 'Move')][string]$Action
+        [Parameter(Mandatory=$true)][ValidateSet('Stat', 'OpenForWrite', 'Hash', 'Chunk', 'Remove')][string]$Action
     )
     $path = Get-DssRequestField -Request $Request -Name 'path'
-    $to = ''
-    if ($Action -eq 'Move') { $to = Get-DssRequestField -Request $Request -Name 'to' }
     $offset = [long]0
     $count = 0
     if ($Action -eq 'Chunk') {
@@ -1250,7 +1239,6 @@ function Invoke-DssFileAction {
     if ([string]$Request['transport'] -eq 'Rpc') {
         $computer = Get-DssRequestField -Request $Request -Name 'computerName'
         $path = ConvertTo-DssAdminSharePath -Path $path -ComputerName $computer
-        if ($to) { $to = ConvertTo-DssAdminSharePath -Path $to -ComputerName $computer }
     }
-    return (Invoke-DssCore -Request $Request -Core (Get-DssFileCore) -ArgumentList @($Action, $path, $to, $offset, $count, $expectLength, $expectTicks, $expectSha))
+    return (Invoke-DssCore -Request $Request -Core (Get-DssFileCore) -ArgumentList @($Action, $path, $offset, $count, $expectLength, $expectTicks, $expectSha))
 }

@@ -36,7 +36,6 @@
         'ps1/Get-ResyncValue.ps1'
         'ps1/Initialize-DssSession.ps1'
         'ps1/Invoke-DssLock.ps1'
-        'ps1/Move-DssFile.ps1'
         'ps1/Read-DssFileChunk.ps1'
         'ps1/Remove-DssFile.ps1'
         'ps1/Remove-ResyncValue.ps1'

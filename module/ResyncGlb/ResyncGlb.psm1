@@ -5,6 +5,8 @@ Set-StrictMode -Version 3.0
 $script:ModuleRoot = $PSScriptRoot
 $script:BundlePath = [System.IO.Path]::Combine($PSScriptRoot, 'bin', 'resync-glb.cjs')
 $script:MinimumNodeMajor = 20
+# The protocol version this module speaks (docs/PROTOCOL.md): sent in every request, required in the engine's hello.
+$script:ProtocolVersion = 1
 
 foreach ($folder in @('Private', 'Public')) {
     $dir = [System.IO.Path]::Combine($PSScriptRoot, $folder)

@@ -5,6 +5,7 @@ import { labImportHandler, labInitHandler, labRequestorsHandler } from './lab';
 import { openLabOperations } from '../operations/lab-adapter';
 import { optBool } from '../protocol/params';
 import { copyHandler } from './copy';
+import { copyPlanHandler } from './copy-plan';
 import { inspectHandler } from './inspect';
 import { requestorsHandler } from './requestors';
 import { labDirectoryStartHandler, labDirectoryStopHandler } from './lab-directory';
@@ -31,6 +32,7 @@ export const HANDLERS: Readonly<Record<string, CommandHandler>> = Object.assign(
   new: newHandler,
   recover: recoverHandler,
   copy: copyHandler,
+  'copy-plan': copyPlanHandler,
   inspect: inspectHandler,
   'lab-init': labInitAndStart,
   'lab-requestors': labRequestorsHandler,

@@ -106,8 +106,6 @@ export interface DssOperations {
    * Implementations that cannot be told (remote hosts) poll; callers must still re-check state.
    */
   watch(dxadata: string, onEvent: () => void): Unwatch;
-  /** Renames a file on the DSS (used to move an older Resync.glb aside). */
-  moveFile(from: string, to: string): Promise<void>;
   /**
    * Moves a file out of the DSS to a path on this machine, hashing it (SHA-256) in the same pass,
    * so no copy is left in Dxadata. Returns the length and uppercase hex hash of what arrived.

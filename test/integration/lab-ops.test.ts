@@ -104,16 +104,6 @@ describe('openLabOperations without the DXA running', () => {
     }
   });
 
-  it('moveFile renames within the DSS', async () => {
-    const { dir, ops } = await makeLab();
-    const src = join(dir, 'exchsrvr', 'Dxadata', CONTRACT.resyncFileName);
-    writeFileSync(src, 'old');
-    const to = join(dir, 'exchsrvr', 'Dxadata', 'Resync.old.glb');
-    await ops.moveFile(src, to);
-    expect(existsSync(src)).toBe(false);
-    expect(readFileSync(to, 'utf8')).toBe('old');
-  });
-
   it('watch reports changes in Dxadata and in the registry store, and stops after close', async () => {
     const { dir, ops } = await makeLab();
     const dxadata = join(dir, 'exchsrvr', 'Dxadata');

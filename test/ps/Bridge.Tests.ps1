@@ -40,6 +40,31 @@ Describe 'Invoke-ResyncBundle' {
         { Get-ResyncGlb -Path $PSCommandPath } | Should -Throw -ExpectedMessage '*protocol 99*'
     }
 
+    It 'takes the protocol version it sends and the one it requires from one place' {
+        # The fake engine answers with the version the request carried: a module that sent one number and
+        # required another would refuse it.
+        Use-FakeBundle @"
+let buf = '';
+process.stdin.on('data', d => { buf += d; if (buf.includes('\n')) {
+  const req = JSON.parse(buf.split('\n')[0]);
+  process.stdout.write(JSON.stringify({event:'hello',protocol:req.protocol,version:'x',pid:process.pid})+'\n');
+  process.stdout.write(JSON.stringify({event:'result',type:'ResyncGlb.FileInfo',data:{Path:'x',Sent:req.protocol}})+'\n');
+  process.stdout.write(JSON.stringify({event:'end',exitCode:0})+'\n');
+  process.exit(0);
+} });
+"@ | Out-Null
+        $was = & $module { $script:ProtocolVersion }
+        try {
+            & $module { $script:ProtocolVersion = 7 }
+            $r = Get-ResyncGlb -Path $PSCommandPath
+            $r.Sent | Should -Be 7
+        }
+        finally {
+            & $module { param($v) $script:ProtocolVersion = $v } $was
+        }
+        $was | Should -Be 1
+    }
+
     It 'sends the request on stdin, never on the command line, and the password only inside it' {
         $capture = Join-Path $TestDrive 'capture.json'
         Use-FakeBundle @"

@@ -119,9 +119,49 @@ Describe 'ResyncGlb over SSH remoting (loopback)' -Tag 'Remoting' {
         [System.IO.Path]::GetFileName($result.BackupPath) | Should -Match '^RESYNC\.\d{8}T\d{9}Z\.GLB$'
         (Get-FileHash -LiteralPath $result.BackupPath -Algorithm SHA256).Hash | Should -BeExactly $oldHash
         @(Get-ChildItem -LiteralPath $glb -Force -Filter '.RESYNC.GLB.tmp-*').Count | Should -Be 0 -Because 'no temporary copy is left behind'
+        (Get-ChildItem -LiteralPath $glb -Force | ForEach-Object Name | Sort-Object) -join '|' | Should -BeExactly ((@('RESYNC.GLB', [System.IO.Path]::GetFileName($result.BackupPath)) | Sort-Object) -join '|') -Because 'the folder holds the new file and the kept one, no temporary copy'
         $result.NextStep | Should -Match 'import admin -p<password> -q -y -d'
         $postoffice = Join-Path $lab 'postoffices/PO2'
-        $result.NextStep | Should -Match ('-d' + [regex]::Escape($postoffice) + ' ')
+        $result.NextStep | Should -Match ('-d' + [regex]::Escape($postoffice) + '\s')
+    }
+
+    It 'Copy-ResyncToRequestor -ToSession gives the same ResyncGlb.CopyResult as a local copy to the same folder (<RequestorType>)' -TestCases @(
+        @{ RequestorType = 'MSMail'; Folder = 'PO9/MAILDATA/GLB'; Final = 'RESYNC.GLB'; Backup = '^RESYNC\.\d{8}T\d{9}Z\.GLB$' }
+        @{ RequestorType = 'Exchange'; Folder = 'exchsrvr/DXADATA'; Final = 'Resync.glb'; Backup = '^Resync\.\d{8}T\d{9}Z\.glb$' }
+    ) {
+        param($RequestorType, $Folder, $Final, $Backup)
+        $dir = Join-Path $TestDrive "parity-$RequestorType/$Folder"
+        $null = New-Item -ItemType Directory -Path $dir -Force
+        $source = Join-Path $TestDrive "parity-$RequestorType.glb"
+        [System.IO.File]::WriteAllText($source, "a Resync.glb for the $RequestorType parity test")
+        $sha = (Get-FileHash -LiteralPath $source -Algorithm SHA256).Hash
+        $results = foreach ($remote in @($false, $true)) {
+            [System.IO.File]::WriteAllText((Join-Path $dir $Final), 'an earlier file that must be kept')
+            $copy = @{ Path = $source; Sha256 = $sha; Destination = $dir; RequestorType = $RequestorType; Force = $true; ErrorAction = 'Stop' }
+            if ($remote) { $copy.ToSession = $session }
+            Copy-ResyncToRequestor @copy
+            # Two stamped names in one millisecond would differ only by -2: keep the stamps apart.
+            Start-Sleep -Milliseconds 5
+        }
+        $local, $viaSession = $results
+        foreach ($r in $local, $viaSession) {
+            $r.PSObject.TypeNames[0] | Should -Be 'ResyncGlb.CopyResult'
+            $r.Status | Should -Be 'Copied'
+            $r.RequestorType | Should -Be $RequestorType
+            [System.IO.Path]::GetFileName($r.BackupPath) | Should -MatchExactly $Backup
+            [System.IO.File]::ReadAllText($r.BackupPath) | Should -BeExactly 'an earlier file that must be kept'
+        }
+        ($viaSession.PSObject.Properties.Name -join ',') | Should -BeExactly ($local.PSObject.Properties.Name -join ',')
+        $viaSession.Destination | Should -Be "127.0.0.1:$($local.Destination)"
+        [System.IO.Path]::GetFileName($local.Destination) | Should -BeExactly $Final
+        foreach ($name in 'Source', 'Length', 'Sha256', 'Verified', 'NextStep', 'Note', 'Error') {
+            $viaSession.$name | Should -Be $local.$name -Because "$name is the same whichever way the file went"
+        }
+        $viaSession.NextStep | Should -Not -BeNullOrEmpty
+        $viaSession.Note | Should -Not -BeNullOrEmpty
+        @($viaSession.NextStepCommands).Count | Should -BeGreaterThan 0
+        (@($viaSession.NextStepCommands) -join "`n") | Should -BeExactly (@($local.NextStepCommands) -join "`n")
+        (@($viaSession.NextStepCommands) -join "`n") | Should -BeExactly $viaSession.NextStep
     }
 
     It 'Copy-ResyncToRequestor -ToSession refuses a source that no longer matches its Sha256 and copies nothing' {

@@ -709,15 +709,6 @@ Describe 'The file scripts (Local, on TestDrive)' {
         Test-Path -LiteralPath $WOT.File | Should -BeFalse
         (Invoke-DssScript 'Get-DssFileHash.ps1' (New-Request 'Local' @{ path = $WOT.File })).error.id | Should -Be 'SourceNotFound'
     }
-
-    It 'moves a file without overwriting' {
-        $to = Join-Path (Join-Path $TestDrive 'aside') 'Resync.glb.old'
-        (Invoke-DssScript 'Move-DssFile.ps1' (New-Request 'Local' @{ path = $WOT.File; to = $to })).data.moved | Should -BeTrue
-        Test-Path -LiteralPath $to | Should -BeTrue
-        [System.IO.File]::WriteAllText($WOT.File, 'new')
-        (Invoke-DssScript 'Move-DssFile.ps1' (New-Request 'Local' @{ path = $WOT.File; to = $to })).error.id | Should -Be 'InvalidPath'
-        [System.IO.File]::ReadAllText($WOT.File) | Should -Be 'new'
-    }
 }
 
 Describe 'Initialize-DssSession.ps1' {

@@ -164,12 +164,6 @@ export class FakeDss implements DssOperations {
     this.listeners.add(onEvent);
     return { close: () => this.listeners.delete(onEvent) };
   }
-  async moveFile(from: string, to: string): Promise<void> {
-    const f = this.files.get(from);
-    if (!f) throw new Error(`no such file ${from}`);
-    this.files.delete(from);
-    this.files.set(to, f);
-  }
   async takeFile(from: string, localTo: string): Promise<{ length: number; sha256: string }> {
     this.calls.push(`take ${posix.basename(from)}`);
     const f = this.files.get(from);

@@ -109,9 +109,6 @@ class FakeRequestor implements DssOperations {
     this.listeners.add(onEvent);
     return { close: () => this.listeners.delete(onEvent) };
   }
-  async moveFile(): Promise<void> {
-    throw new Error('not used by copy');
-  }
   async takeFile(): Promise<{ length: number; sha256: string }> {
     throw new Error('not used by copy');
   }

@@ -154,20 +154,18 @@ describe.each(TRANSPORTS)('Windows operations over $transport', (t) => {
     await ops.dispose();
   });
 
-  it('stats, tests and moves files by path', async () => {
+  it('stats and tests files by path', async () => {
     const dir = t.transport === 'Local' ? resolve('/srv/dx') : 'C:\\exchsrvr\\Dxadata';
     const file = ops_join(t.transport, dir, 'Resync.glb');
     const { ops, host } = await open((script) => {
       if (script === 'Get-DssFileInfo.ps1') return ok({ exists: true, length: 49, lastWriteTimeUtc: '2026-01-02T03:04:05.000Z', lastWriteTicks: '1' });
       if (script === 'Test-DssFileOpenForWrite.ps1') return ok({ exists: true, openForWrite: true });
-      return ok({ moved: true });
+      return fail('ProtocolError', `unexpected ${script}`);
     }, t);
     expect(await ops.statFile(file)).toEqual({ path: file, length: 49, lastWriteTimeUtc: '2026-01-02T03:04:05.000Z' });
     expect(await ops.isOpenForWrite(file)).toBe(true);
-    await ops.moveFile(file, file + '.old');
-    expect(host.scripts().slice(1)).toEqual(['Get-DssFileInfo.ps1', 'Test-DssFileOpenForWrite.ps1', 'Move-DssFile.ps1']);
+    expect(host.scripts().slice(1)).toEqual(['Get-DssFileInfo.ps1', 'Test-DssFileOpenForWrite.ps1']);
     expect(host.calls[1]?.request.path).toBe(file);
-    expect(host.calls[3]?.request).toMatchObject({ path: file, to: file + '.old' });
     host.setHandler(withSession(() => ok({ exists: false })));
     expect(await ops.statFile(file)).toBeNull();
     await ops.dispose();

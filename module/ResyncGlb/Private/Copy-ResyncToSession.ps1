@@ -4,10 +4,13 @@ function Copy-ResyncToSession {
     Verified, atomic delivery of one file to a folder on a remote computer through a PSSession.
     .DESCRIPTION
     Hashes the source, refuses it if it no longer matches -Sha256, copies it to a temporary name in
-    the remote folder (Copy-Item -ToSession), has the remote side hash it, keeps an existing
-    RESYNC.GLB under a timestamped name, and renames the copy into place only when the hashes match.
-    On any failure the temporary file is removed and an earlier RESYNC.GLB is left as it was.
-    The remote script uses only PowerShell 2.0 language and .NET 2.0 calls.
+    the remote folder (Copy-Item -ToSession), has the remote side hash it, keeps an existing final
+    file under a stamped name, and renames the copy into place only when the hashes match. On any
+    failure the temporary file is removed and an earlier final file is left as it was.
+    The names (temporary, final, stamped) and the next step come from the engine's copy-plan
+    command, the rules its own delivery follows, so both give one ResyncGlb.CopyResult shape; the
+    remote side only writes, hashes and renames. The remote script uses only PowerShell 2.0
+    language and .NET 2.0 calls.
     #>
     [CmdletBinding()]
     param(
@@ -19,19 +22,20 @@ function Copy-ResyncToSession {
         [string] $RequestorType = 'MSMail'
     )
 
-    $finalName = 'RESYNC.GLB'
-    if ($RequestorType -eq 'Exchange') { $finalName = 'Resync.glb' }
+    # The same properties, in the same order, as the engine's ResyncGlb.CopyResult (src/copy/types.ts).
     $result = [ordered]@{
-        Source        = $Source
-        Destination   = "$($Session.ComputerName):$Folder"
-        Length        = $null
-        Sha256        = $null
-        Verified      = $false
-        BackupPath    = $null
-        NextStep      = $null
-        RequestorType = $RequestorType
-        Status        = 'Failed'
-        Error         = $null
+        Source           = $Source
+        Destination      = "$($Session.ComputerName):$Folder"
+        Length           = $null
+        Sha256           = $null
+        Verified         = $false
+        BackupPath       = $null
+        NextStep         = $null
+        NextStepCommands = @()
+        Note             = $null
+        RequestorType    = $RequestorType
+        Status           = 'Failed'
+        Error            = $null
     }
     $failure = $null
     $remoteTemp = $null
@@ -55,9 +59,9 @@ function Copy-ResyncToSession {
             $failure = New-ResyncErrorRecord -Id 'SourceChanged' -Category 'InvalidData' -Message "The source '$Source' no longer matches the expected SHA-256 $Sha256 (it is $localHash); nothing was copied." -Target $Source
             return
         }
-        $stamp = [DateTime]::UtcNow.ToString('yyyyMMddTHHmmssfffZ', [System.Globalization.CultureInfo]::InvariantCulture)
-        $tempName = ".RESYNC.GLB.tmp-$stamp"
-        $prepare = Invoke-Command -Session $Session -ErrorAction Stop -ArgumentList $Folder, $tempName -ScriptBlock {
+        $plan = @(Invoke-ResyncBundle -Cmdlet $Cmdlet -Command 'copy-plan' -Parameters @{ destination = $Folder; requestorType = $RequestorType } -Collect)[0]
+        $backupNames = [string[]]@($plan.BackupNames)
+        $prepare = Invoke-Command -Session $Session -ErrorAction Stop -ArgumentList $Folder, ([string]$plan.TempName) -ScriptBlock {
             param($folder, $tempName)
             if (-not [System.IO.Directory]::Exists($folder)) { return @{ ok = $false; id = 'DestinationNotFound'; message = "The folder '$folder' does not exist on $env:COMPUTERNAME." } }
             @{ ok = $true; temp = [System.IO.Path]::Combine($folder, $tempName) }
@@ -68,8 +72,8 @@ function Copy-ResyncToSession {
         }
         $remoteTemp = $prepare.temp
         Copy-Item -LiteralPath $Source -Destination $prepare.temp -ToSession $Session -ErrorAction Stop
-        $outcome = Invoke-Command -Session $Session -ErrorAction Stop -ArgumentList $Folder, $prepare.temp, $finalName, $localHash, $stamp -ScriptBlock {
-            param($folder, $temp, $finalName, $expected, $stamp)
+        $outcome = Invoke-Command -Session $Session -ErrorAction Stop -ArgumentList $Folder, $prepare.temp, ([string]$plan.FinalName), $localHash, $backupNames -ScriptBlock {
+            param($folder, $temp, $finalName, $expected, $backupNames)
             $final = [System.IO.Path]::Combine($folder, $finalName)
             $backup = $null
             try {
@@ -94,8 +98,18 @@ function Copy-ResyncToSession {
                     return @{ ok = $false; id = 'HashMismatch'; message = "The copy on $env:COMPUTERNAME hashes to $hash, not $expected; it was removed." }
                 }
                 if ([System.IO.File]::Exists($final)) {
-                    $backup = [System.IO.Path]::Combine($folder, ('RESYNC.' + $stamp + '.GLB'))
-                    [System.IO.File]::Move($final, $backup)
+                    # The first free stamped name; File.Move never replaces one that appeared meanwhile.
+                    foreach ($name in $backupNames) {
+                        $candidate = [System.IO.Path]::Combine($folder, $name)
+                        if ([System.IO.File]::Exists($candidate) -or [System.IO.Directory]::Exists($candidate)) { continue }
+                        [System.IO.File]::Move($final, $candidate)
+                        $backup = $candidate
+                        break
+                    }
+                    if (-not $backup) {
+                        [System.IO.File]::Delete($temp)
+                        return @{ ok = $false; id = 'DestinationNotWritable'; message = "No free stamped name for $final on $env:COMPUTERNAME; nothing was replaced." }
+                    }
                 }
                 try {
                     [System.IO.File]::Move($temp, $final)
@@ -121,12 +135,9 @@ function Copy-ResyncToSession {
         $result.Verified = $true
         $result.BackupPath = $outcome.backup
         $result.Status = 'Copied'
-        if ($RequestorType -eq 'MSMail') {
-            # The remote folder is in the remote computer's path syntax, so split on both separators
-            # rather than this computer's rules: <postoffice>\MAILDATA\GLB -> <postoffice>.
-            $postoffice = $Folder.TrimEnd('\', '/') -replace '[\\/][^\\/]+[\\/][^\\/]+$', ''
-            $result.NextStep = "At the postoffice on $($Session.ComputerName): import admin -p<password> -q -y -d$postoffice ; then: rebuild -f -d$postoffice (KB Q96060; Rebuild fails with error 203 while users are signed in). Run the import before new local changes and re-enter those made since the last confirmed cycle (Q119450, Q119452); locally defined external and gateway addresses are lost (Q105125); 'Error [ 44] Gateway not installed' may be ignored (Q122751); a drive letter is the safe -d."
-        }
+        $result.NextStep = [string]$plan.NextStep
+        $result.NextStepCommands = @($plan.NextStepCommands)
+        $result.Note = [string]$plan.Note
     }
     catch {
         $reason = $_.Exception.Message
@@ -137,7 +148,7 @@ function Copy-ResyncToSession {
         }
         else {
             # The session is fine: the remote folder refused the copy (full, read-only, no access).
-            # Remove the partial temporary file so an earlier RESYNC.GLB is the only one there.
+            # Remove the partial temporary file so an earlier final file is the only one there.
             $cleanup = ''
             if ($remoteTemp) {
                 try {

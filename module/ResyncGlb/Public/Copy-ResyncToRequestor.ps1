@@ -24,7 +24,8 @@ function Copy-ResyncToRequestor {
     service is restarted and the cmdlet waits until the file has been consumed.
 
     With -ToSession the file is delivered over PowerShell remoting to the -Destination folders on
-    each session's computer, with the same temporary-name, hash check and keep-the-old-file rules.
+    each session's computer, with the same temporary-name, hash check and keep-the-old-file rules
+    and the same NextStep, NextStepCommands and Note (Destination is <computer>:<path>).
 
     .PARAMETER Path
     The Resync.glb to deliver. Binds from New-ResyncGlb's Path property.
@@ -80,7 +81,7 @@ function Copy-ResyncToRequestor {
     ResyncGlb.Result (Path, Sha256) or any object with Path and Sha256 properties.
 
     .OUTPUTS
-    ResyncGlb.CopyResult. Source, Destination, Length, Sha256, Verified, BackupPath, NextStep, RequestorType, Status, Error.
+    ResyncGlb.CopyResult. Source, Destination, Length, Sha256, Verified, BackupPath, NextStep, NextStepCommands, Note, RequestorType, Status, Error.
 
     .LINK
     New-ResyncGlb

@@ -296,20 +296,14 @@ class LabOperations implements DssOperations {
     return handle;
   }
 
-  async moveFile(from: string, to: string): Promise<void> {
-    await mkdir(dirname(to), { recursive: true });
-    await this.linkOrCopy(from, to, false);
-  }
-
   async takeFile(from: string, localTo: string): Promise<{ length: number; sha256: string }> {
     await mkdir(dirname(localTo), { recursive: true });
     if (((await this.openFlags(from)) ?? []).length === 0) {
-      const r = await this.linkOrCopy(from, localTo, true);
-      return r as { length: number; sha256: string };
+      return await this.linkOrCopy(from, localTo);
     }
     // Held open (fault hold-open): as on a Windows DSS, readers share the file, so the copy can be
     // made, but the delete needs it closed. Copy, then delete once the reader has gone.
-    const r = (await this.linkOrCopy(from, localTo, true, true)) as { length: number; sha256: string };
+    const r = await this.linkOrCopy(from, localTo, true);
     const wait = await retryWhileInUse(async () => ((await this.openFlags(from)) ?? []).length === 0);
     if (!wait.done) throw fileInUseError(from, this.computerName, localTo, wait.waitedMs);
     await unlink(from);
@@ -321,7 +315,7 @@ class LabOperations implements DssOperations {
    * system (atomic, no clobber), else a streaming copy into a new file (hashed in the same pass),
    * flushed, then the source removed.
    */
-  private async linkOrCopy(from: string, to: string, hash: boolean, keepSource = false): Promise<{ length: number; sha256: string } | null> {
+  private async linkOrCopy(from: string, to: string, keepSource = false): Promise<{ length: number; sha256: string }> {
     try {
       await stat(from);
     } catch (e) {
@@ -332,7 +326,7 @@ class LabOperations implements DssOperations {
       try {
         await link(from, to);
         await unlink(from);
-        return hash ? await hashFile(to) : null;
+        return await hashFile(to);
       } catch (e) {
         const code = errnoCode(e);
         if (code === 'EEXIST') throw new ResyncError('InvalidPath', `${to} already exists; it was not overwritten.`, { target: to });

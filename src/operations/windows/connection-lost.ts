@@ -15,7 +15,6 @@ const MAY_HAVE: Record<string, string> = {
   'Stop-DxService.ps1': `the ${CONTRACT.service.name} service may be stopping, stopped or still running`,
   'Start-DxService.ps1': `the ${CONTRACT.service.name} service may be starting, running (and writing ${CONTRACT.resyncFileName}) or stopped`,
   'Remove-DssFile.ps1': `${CONTRACT.resyncFileName} may or may not have been deleted from Dxadata (the copy on this computer is complete and verified)`,
-  'Move-DssFile.ps1': `the file may or may not have been renamed`,
 };
 
 export function manualCleanupSteps(computerName: string): string[] {

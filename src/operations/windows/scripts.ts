@@ -33,7 +33,6 @@ export const SCRIPTS = {
   fileHash: 'Get-DssFileHash.ps1',
   readChunk: 'Read-DssFileChunk.ps1',
   removeFile: 'Remove-DssFile.ps1',
-  moveFile: 'Move-DssFile.ps1',
   snapshot: 'Get-DssSnapshot.ps1',
   getSequence: 'Get-DxaSequenceSettings.ps1',
   setGlobalMaxSeq: 'Set-GlobalMaxSeq.ps1',

@@ -207,10 +207,6 @@ export class WindowsOperations implements DssOperations {
     return handle;
   }
 
-  async moveFile(from: string, to: string): Promise<void> {
-    await this.session.run(SCRIPTS.moveFile, { path: this.checkDssPath(from, 'The file'), to: this.checkDssPath(to, 'The destination') });
-  }
-
   async takeFile(from: string, localTo: string): Promise<{ length: number; sha256: string }> {
     return takeFile(this.session, this.checkDssPath(from, 'The file'), localTo, { chunkBytes: this.tuning.chunkBytes, inUseRetryMs: this.tuning.inUseRetryMs });
   }
