@@ -315,6 +315,31 @@ const skipAll = !PWSH;
       }
     })(), 240_000);
 
+  it('another requestor ahead, through the Windows operations [Rpc]: fatal error 14 at the postoffice without --global-max-seq; with it the file imports and the value is back as before', () =>
+    inLab(async (newLab) => {
+      // A third requestor whose numbers are ahead of PO1's (Q215505).
+      const lab = newLab(['--requestor', 'PO3|||ahead=25']);
+      const po1 = (cli(['lab', 'requestors', lab, '--json']).json as Array<{ Postoffice: string; GlbPath: string }>).find((q) => q.Postoffice === 'PO1')!;
+      const plain = await winNew(lab, 'Rpc', ['-r', 'PO1']);
+      expect(plain.code, plain.stderr).toBe(0);
+      const p = plain.json as { Path: string; Sha256: string; Warnings: string[] };
+      expect(p.Warnings.join('\n')).toMatch(/Fatal error 14/);
+      expect(cli(['copy', p.Path, '--sha256', p.Sha256, '--destination', po1.GlbPath, '--json']).code).toBe(0);
+      const refused = cli(['lab', 'import', lab, 'PO1', '--json']);
+      expect(refused.code).toBe(1);
+      expect(refused.json.error.details.fatal).toBe(14);
+
+      const fixed = await winNew(lab, 'Rpc', ['-r', 'PO1', '--global-max-seq']);
+      expect(fixed.code, fixed.stderr).toBe(0);
+      const f = fixed.json as { Path: string; Sha256: string; GlobalMaxSeqInResync: number | null };
+      expect(f.GlobalMaxSeqInResync).toBe(1);
+      // Set for the run only: the lab's registry store is as it was before.
+      expect(readFileSync(join(lab, 'registry.json'), 'utf8')).not.toMatch(/GlobalMaxSeqInResync/);
+      expect(cli(['copy', f.Path, '--sha256', f.Sha256, '--destination', po1.GlbPath, '--force', '--json']).code).toBe(0);
+      const ok = cli(['lab', 'import', lab, 'PO1', '--json']);
+      expect(ok.code, ok.stderr).toBe(0);
+    })(), 300_000);
+
   describe('the contract, against the lab: the exact key, value, type and service, in call order', () => {
     const HOSTILE = ["it's", 'say "hi"', 'it\u2019s \u201Cq\u201D', '$(Stop-Service MSExchangeDX)', '`n;|', 'line1\nline2', 'Z\u00FCrich B\u00FCro', '\u6771\u4EAC', '\u{1F4EE} box', '2026-01-02T03:04:05Z', '/Date(0)/'];
     const WRITES = ['New-ItemProperty', 'Set-ItemProperty', 'Remove-ItemProperty', 'RegistryKey.SetValue', 'RegistryKey.DeleteValue'];
