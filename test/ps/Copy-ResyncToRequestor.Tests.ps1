@@ -71,21 +71,3 @@ Describe 'Copy-ResyncToRequestor' {
         $cmd.OutputType.Name | Should -Contain 'ResyncGlb.CopyResult'
     }
 }
-
-Describe 'Get-ResyncGlb and Test-ResyncGlb' {
-    It 'inspects a lab file: complete, with sync numbers' {
-        $i = $made | Get-ResyncGlb
-        $i.Format | Should -Be 'Lab'
-        $i.Complete | Should -BeTrue
-        $i.Sha256 | Should -Be $made.Sha256
-    }
-    It 'Test-ResyncGlb is $true for the file and its hash, $false for a wrong hash or a truncated copy' {
-        $made | Test-ResyncGlb | Should -BeTrue
-        Test-ResyncGlb -Path $made.Path -Sha256 ('0' * 64) | Should -BeFalse
-        $cut = Join-Path $TestDrive 'cut.glb'
-        $bytes = [System.IO.File]::ReadAllBytes($made.Path)
-        [System.IO.File]::WriteAllBytes($cut, $bytes[0..([int]($bytes.Length / 2))])
-        Test-ResyncGlb -Path $cut | Should -BeFalse
-        Test-ResyncGlb -Path (Join-Path $TestDrive 'missing.glb') | Should -BeFalse
-    }
-}
