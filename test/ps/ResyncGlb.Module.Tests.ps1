@@ -21,7 +21,7 @@ Describe 'ResyncGlb module' {
         $expected = (Get-ChildItem (Join-Path $root 'module/ResyncGlb/Public') -Filter *.ps1).BaseName | Sort-Object
         ($module.ExportedFunctions.Keys | Sort-Object) | Should -Be $expected
     }
-    It 'has one test file per public command (test/ps/<Command>.Tests.ps1)' {
+    It 'has one test file per public command (test/ps/NAME.Tests.ps1, NAME the command)' {
         $missing = @((Get-ChildItem (Join-Path $root 'module/ResyncGlb/Public') -Filter *.ps1).BaseName |
                 Where-Object { -not (Test-Path -LiteralPath (Join-Path $PSScriptRoot "$_.Tests.ps1") -PathType Leaf) })
         $missing | Should -BeNullOrEmpty
