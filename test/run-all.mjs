@@ -19,6 +19,8 @@ mkdirSync(results, { recursive: true });
 const only = process.argv.slice(2); // e.g. `npm test -- vitest pester`
 const want = (s) => only.length === 0 || only.includes(s);
 const suites = [];
+// Every failed test, repeated just above the closing line so that a log's tail names what failed.
+const failures = [];
 
 function run(cmd, args, opts = {}) {
   process.stderr.write(`\n> ${cmd} ${args.join(' ')}\n`);
@@ -50,6 +52,12 @@ if (want('vitest')) {
   } else {
     // A test file that fails to load has no tests but counts as a failed suite.
     const brokenFiles = (j.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+    for (const f of j.testResults ?? []) {
+      const file = f.name.slice(root.length + 1);
+      const tests = f.assertionResults ?? [];
+      if (f.status === 'failed' && tests.length === 0) failures.push({ suite: 'vitest', name: file, reason: f.message ?? '' });
+      for (const a of tests) if (a.status === 'failed') failures.push({ suite: 'vitest', name: `${file} > ${a.fullName ?? a.title}`, reason: (a.failureMessages ?? [])[0] ?? '' });
+    }
     suites.push({
       suite: 'vitest',
       passed: j.numPassedTests,
@@ -81,11 +89,21 @@ if (want('pester')) {
     const r = run(tools.pwsh, ['-NoProfile', '-NonInteractive', '-File', join(root, 'test', 'run-pester.ps1'), '-OutFile', out, '-PesterVersion', tools.pester], { env });
     const j = readJson(out);
     if (!j) suites.push({ suite: 'pester', passed: 0, failed: 1, skipped: 0, note: `no report (exit ${r.status})` });
-    else suites.push({ suite: 'pester', passed: j.passed, failed: j.failed, skipped: j.skipped, note: `pwsh ${j.pwsh}, Pester ${j.pester}` });
+    else {
+      for (const f of j.failures ?? []) failures.push({ suite: 'pester', name: f.name, reason: f.reason ?? '' });
+      suites.push({ suite: 'pester', passed: j.passed, failed: j.failed, skipped: j.skipped, note: `pwsh ${j.pwsh}, Pester ${j.pester}` });
+    }
   }
 }
 
 const total = suites.reduce((a, s) => ({ passed: a.passed + s.passed, failed: a.failed + s.failed, skipped: a.skipped + s.skipped }), { passed: 0, failed: 0, skipped: 0 });
+if (failures.length > 0) {
+  process.stdout.write('\nFailed:\n');
+  for (const f of failures) {
+    const reason = String(f.reason).split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' | ');
+    process.stdout.write(`  [${f.suite}] ${f.name}\n      ${reason.slice(0, 400)}\n`);
+  }
+}
 process.stdout.write('\nSuites:\n');
 for (const s of suites) process.stdout.write(`  ${s.suite.padEnd(7)} ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.note ? `  (${s.note})` : ''}\n`);
 process.stdout.write(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);

@@ -100,13 +100,15 @@ export async function runFromCli(
     for (const p of err.details.problems ?? []) process.stderr.write(`  ${JSON.stringify(p.name)}: ${p.reason}\n`);
     process.exitCode = err.exitCode;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
     // The outcome is decided and printed: a signal from now on ends the process with that outcome's
-    // code instead of turning it into 130/143.
+    // code instead of turning it into 130/143. The new listeners go on before the old ones come off:
+    // removing a signal's last listener restores its default action, and a signal in that gap would
+    // kill the process with 143.
     const settled = (): void => process.exit(process.exitCode ?? 0);
     process.once('SIGINT', settled);
     process.once('SIGTERM', settled);
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     // And end now, once the output is flushed: left to drain on its own, the event loop first closes
     // the signal watchers (restoring the default action) and a signal in that window would kill the
     // process with 143. Every command run here is one-shot; the lab DXA does not come through here.
