@@ -22,7 +22,8 @@ describe('lab DXA as a separate process, through openLabOperations', () => {
     expect(running.name).toBe(CONTRACT.service.name);
     expect(running.displayName).toBe(CONTRACT.service.displayName);
 
-    await setLabFaults(dir, { slowWriteMs: 60 });
+    // About 24 chunks of 1 KiB: a window of seconds to see the file partial even on a loaded machine.
+    await setLabFaults(dir, { slowWriteMs: 150 });
     await ops.setResyncValue(['sales postoffice']); // display name, other case
     expect(await ops.getResyncValue()).toEqual(['sales postoffice']);
     const dxadata = await ops.resolveDxadata();
@@ -34,11 +35,15 @@ describe('lab DXA as a separate process, through openLabOperations', () => {
     await ops.startService(60_000);
 
     // While it is being written: a partial size, held open for writing by the DXA.
+    const seen: string[] = [];
     const partial = await until('a partial Resync.glb', async () => {
       const st = await ops.statFile(file);
       if (!st || st.length === 0) return undefined;
       const open = await ops.isOpenForWrite(file);
+      if (seen.length < 20) seen.push(`${st.length} bytes, open for write: ${String(open)}`);
       return open === true ? st : undefined;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}; polls saw: ${seen.join('; ') || 'no file'}; dxa.log:\n${dxaLog(dir)}`);
     });
     const done = await until('the value to be removed', async () => ((await ops.getResyncValue()) === null ? true : undefined));
     expect(done).toBe(true);
