@@ -2,7 +2,8 @@
 //   - the module's own files, copied from module/ResyncGlb (manifest, root module, Public/, Private/, format, help);
 //   - bin/resync-glb.cjs: the CLI (src/cli/main.ts) bundled into one CommonJS file that needs nothing from
 //     node_modules at run time (test/unit/bundle.test.ts checks that from bin/meta.json, written here);
-//   - ps1/: the Windows operations' fixed scripts (src/operations/windows/scripts.ts finds them beside bin/).
+//   - ps1/: the Windows operations' fixed scripts (src/operations/windows/scripts.ts finds them beside bin/),
+//     with _Common.ps1 written as one file holding its parts (assembleCommon, below).
 // Nothing is written under module/ or ps1/, so an edit there is never overwritten by a build.
 //
 //   node build.mjs [--quiet]          import { buildModule, MODULE_OUT } from './build.mjs'
@@ -14,6 +15,35 @@ import { fileURLToPath } from 'node:url';
 const root = dirname(fileURLToPath(import.meta.url));
 /** Where the built module lands: import dist/ResyncGlb/ResyncGlb.psd1, run dist/ResyncGlb/bin/resync-glb.cjs. */
 export const MODULE_OUT = join(root, 'dist', 'ResyncGlb');
+
+const COMMON = '_Common.ps1';
+const PART_LINE = /^\. \(Join-Path \$DssCommonFolder '([A-Za-z]+\.ps1)'\)$/;
+
+/**
+ * ps1/_Common.ps1 as it ships: one file, so each script on the DSS side loads one file and no parts folder
+ * ships. The source file dot-sources its parts (ps1/common/*.ps1), one line each, in order; here each such
+ * line becomes the part's text, and the lines that only find the parts folder (naming $DssCommonFolder)
+ * are dropped. Every part is named exactly once, or the build fails.
+ */
+export function assembleCommon(ps1Dir) {
+  const partsDir = join(ps1Dir, 'common');
+  const parts = readdirSync(partsDir).filter((f) => f.endsWith('.ps1')).sort();
+  const used = [];
+  const out = [];
+  for (const line of readFileSync(join(ps1Dir, COMMON), 'utf8').split('\n')) {
+    const part = PART_LINE.exec(line.trimEnd());
+    if (part) {
+      if (!parts.includes(part[1]) || used.includes(part[1])) throw new Error(`${COMMON}: part ${part[1]} is missing from ps1/common or named twice`);
+      used.push(part[1]);
+      out.push(readFileSync(join(partsDir, part[1]), 'utf8').trimEnd(), '');
+    } else if (!line.includes('DssCommonFolder')) {
+      out.push(line);
+    }
+  }
+  const unused = parts.filter((p) => !used.includes(p));
+  if (unused.length > 0) throw new Error(`${COMMON} does not load ps1/common/${unused.join(', ')}`);
+  return out.join('\n').trimEnd() + '\n';
+}
 
 export async function buildModule({ quiet = false } = {}) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -42,7 +72,8 @@ export async function buildModule({ quiet = false } = {}) {
 
   mkdirSync(join(tmp, 'ps1'), { recursive: true });
   for (const f of readdirSync(join(root, 'ps1'))) {
-    if (f.endsWith('.ps1')) copyFileSync(join(root, 'ps1', f), join(tmp, 'ps1', f));
+    if (f === COMMON) writeFileSync(join(tmp, 'ps1', f), assembleCommon(join(root, 'ps1')));
+    else if (f.endsWith('.ps1')) copyFileSync(join(root, 'ps1', f), join(tmp, 'ps1', f));
   }
 
   rmSync(MODULE_OUT, { recursive: true, force: true });

@@ -18,27 +18,5 @@
     Prints {"ok":true,"data":{"closed":false}} when nothing was open.
 #>
 param([Parameter(Mandatory=$true)][string]$RequestBase64)
-Set-StrictMode -Version 2
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
-try {
-    . (Join-Path $here '_Common.ps1')
-    $null = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
-    $closed = $false
-    $old = Get-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
-    if ($null -ne $old -and $old.Value -is [hashtable]) {
-        $closed = $true
-        Close-DssSessionServiceControllers -State $old.Value
-        if ($null -ne $old.Value['Session']) { try { Remove-PSSession -Session $old.Value['Session'] -ErrorAction SilentlyContinue } catch { } }
-        if ($old.Value['Drive']) { try { Remove-PSDrive -Name $old.Value['Drive'] -Scope Global -Force -ErrorAction SilentlyContinue } catch { } }
-        Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
-    }
-    Write-DssResult -Result @{ ok = $true; data = @{ closed = $closed } }
-} catch {
-    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
-        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Run)
-    } else {
-        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
-    }
-}
+try { . (Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) '_Common.ps1') } catch { Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'; return }
+Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation { @{ ok = $true; data = @{ closed = (Close-DssSessionState) } } }

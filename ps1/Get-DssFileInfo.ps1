@@ -3,34 +3,20 @@
     Reports whether a file exists on the DSS, its length and its last write time (UTC).
 
 .DESCRIPTION
-    Called by ResyncGlb's Windows operations with one argument, base64 of a UTF-8 JSON request.
-    Runs the file core of _Common.ps1 (Get-DssFileCore, PowerShell 2.0 code) here for Local, on
-    the DSS for Remoting, and here on the administrative share path for Rpc.
+    The Stat action of the file core (Get-DssFileCore in ps1/common/Files.ps1, PowerShell 2.0 code): run here
+    for Local, on the DSS under Remoting, here on the administrative share path under Rpc.
 
 .PARAMETER RequestBase64
     Base64 of UTF-8 JSON:
     { "transport": "...", "computerName": "...", "path": "C:\\exchsrvr\\Dxadata\\Resync.glb" }
 
-.OUTPUTS
-    One line of JSON; data is { exists: false } or { exists: true, length, lastWriteTimeUtc, lastWriteTicks }.
-
 .EXAMPLE
     & .\Get-DssFileInfo.ps1 -RequestBase64 $b64
-    Prints one envelope line, {"ok":true,"data":{...}}.
+    Prints {"ok":true,"data":{"exists":true,"length":5120,"lastWriteTimeUtc":"2026-01-05T10:00:00.000Z","lastWriteTicks":"639032976000000000"}}.
+
+.OUTPUTS
+    One line of JSON; data is { exists: false } or { exists: true, length, lastWriteTimeUtc, lastWriteTicks }.
 #>
 param([Parameter(Mandatory=$true)][string]$RequestBase64)
-Set-StrictMode -Version 2
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
-try {
-    . (Join-Path $here '_Common.ps1')
-    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
-    Write-DssResult -Result (Invoke-DssFileAction -Request $request -Action Stat)
-} catch {
-    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
-        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Run)
-    } else {
-        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
-    }
-}
+try { . (Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) '_Common.ps1') } catch { Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'; return }
+Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation { param($request) Invoke-DssFileAction -Request $request -Action Stat }

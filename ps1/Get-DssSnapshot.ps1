@@ -24,13 +24,9 @@
     Prints {"ok":true,"data":{"files":[...],"value":["PO1"],"status":"Running"}}.
 #>
 param([Parameter(Mandatory=$true)][string]$RequestBase64)
-Set-StrictMode -Version 2
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
-try {
-    . (Join-Path $here '_Common.ps1')
-    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
+try { . (Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) '_Common.ps1') } catch { Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'; return }
+Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation {
+    param($request)
     $transport = [string]$request['transport']
     $dir = Get-DssRequestField -Request $request -Name 'dxadata'
     $valueName = Get-DssRequestField -Request $request -Name 'value.name'
@@ -73,15 +69,7 @@ try {
         if ($v['present']) { $result['data']['value'] = @($v['value']) }
         $sc = Get-DssSessionServiceController -Name $serviceName -ComputerName $computer
         if ($null -ne $sc) { $result['data']['status'] = [string]$sc.Status }
-        Write-DssResult -Result $result
-        return
+        return $result
     }
-    $result = Invoke-DssCore -Request $request -Core $core -ArgumentList @($dir, (Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName, $serviceName)
-    Write-DssResult -Result $result
-} catch {
-    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
-        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Run)
-    } else {
-        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
-    }
+    return (Invoke-DssCore -Request $request -Core $core -ArgumentList @($dir, (Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName, $serviceName))
 }

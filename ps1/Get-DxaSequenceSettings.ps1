@@ -25,13 +25,9 @@
     Prints {"ok":true,"data":{"keyExists":true,"present":false,"kind":null,"value":null,"imagePath":"C:\\EXCHSRVR\\BIN\\DXA.EXE","version":"5.5.2653.0"}}.
 #>
 param([Parameter(Mandatory=$true)][string]$RequestBase64)
-Set-StrictMode -Version 2
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
-try {
-    . (Join-Path $here '_Common.ps1')
-    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
+try { . (Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) '_Common.ps1') } catch { Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'; return }
+Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation {
+    param($request)
     $valueName = Get-DssRequestField -Request $request -Name 'value.name'
     $imageName = Get-DssRequestField -Request $request -Name 'imagePathValue'
 
@@ -68,8 +64,7 @@ try {
                 $version = & $versionOf (ConvertTo-DssAdminSharePath -Path $binary -ComputerName $computer)
             }
         }
-        Write-DssResult -Result @{ ok = $true; data = @{ keyExists = $r['keyExists']; present = $r['present']; kind = $r['kind']; value = $value; imagePath = $imagePath; version = $version } }
-        return
+        return @{ ok = $true; data = @{ keyExists = $r['keyExists']; present = $r['present']; kind = $r['kind']; value = $value; imagePath = $imagePath; version = $version } }
     }
 
     # PowerShell 2.0 only below, self-contained: under Remoting this runs on the DSS.
@@ -120,12 +115,5 @@ try {
         }
         return @{ ok = $true; data = @{ keyExists = $true; present = $present; kind = $kind; value = $value; imagePath = $imagePath; version = $version } }
     }
-    $result = Invoke-DssCore -Request $request -Core $core -ArgumentList @((Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName, $imageName)
-    Write-DssResult -Result $result
-} catch {
-    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
-        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Run)
-    } else {
-        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
-    }
+    return (Invoke-DssCore -Request $request -Core $core -ArgumentList @((Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName, $imageName))
 }

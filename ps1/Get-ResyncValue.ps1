@@ -23,13 +23,9 @@
     Prints {"ok":true,"data":{"keyExists":true,"present":true,"kind":"MultiString","values":["PO1"]}}.
 #>
 param([Parameter(Mandatory=$true)][string]$RequestBase64)
-Set-StrictMode -Version 2
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
-try {
-    . (Join-Path $here '_Common.ps1')
-    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
+try { . (Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) '_Common.ps1') } catch { Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'; return }
+Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation {
+    param($request)
     $valueName = Get-DssRequestField -Request $request -Name 'value.name'
 
     if ([string]$request['transport'] -eq 'Rpc') {
@@ -40,8 +36,7 @@ try {
         if ($r['present']) {
             if ($r['value'] -is [string[]]) { $values = $r['value'] } else { $values = @([string]$r['value']) }
         }
-        Write-DssResult -Result @{ ok = $true; data = @{ keyExists = $r['keyExists']; present = $r['present']; kind = $r['kind']; values = $values } }
-        return
+        return @{ ok = $true; data = @{ keyExists = $r['keyExists']; present = $r['present']; kind = $r['kind']; values = $values } }
     }
 
     # PowerShell 2.0 only below: under Remoting this runs on the DSS.
@@ -68,12 +63,5 @@ try {
         if ($kind -eq 'MultiString') { $values = [string[]]$v } else { $values = @([string]$v) }
         return @{ ok = $true; data = @{ keyExists = $true; present = $true; kind = $kind; values = $values } }
     }
-    $result = Invoke-DssCore -Request $request -Core $core -ArgumentList @((Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName)
-    Write-DssResult -Result $result
-} catch {
-    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
-        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Run)
-    } else {
-        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
-    }
+    return (Invoke-DssCore -Request $request -Core $core -ArgumentList @((Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName))
 }

@@ -37,13 +37,9 @@
     Prints {"ok":true,"data":{"transport":"Remoting","computerName":"DSS01","psVersion":"2.0"}}.
 #>
 param([Parameter(Mandatory=$true)][string]$RequestBase64)
-Set-StrictMode -Version 2
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
-try {
-    . (Join-Path $here '_Common.ps1')
-    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
+try { . (Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) '_Common.ps1') } catch { Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'; return }
+Invoke-DssOperation -RequestBase64 $RequestBase64 -Phase Connect -Operation {
+    param($request)
     $transport = Get-DssRequestField -Request $request -Name 'transport'
     $computer = [string]$request['computerName']
 
@@ -57,18 +53,11 @@ try {
     }
 
     # A previous state in this process (a rebuilt run) is closed first.
-    $old = Get-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
-    if ($null -ne $old -and $old.Value -is [hashtable]) {
-        Close-DssSessionServiceControllers -State $old.Value
-        if ($null -ne $old.Value['Session']) { try { Remove-PSSession -Session $old.Value['Session'] -ErrorAction SilentlyContinue } catch { } }
-        if ($old.Value['Drive']) { try { Remove-PSDrive -Name $old.Value['Drive'] -Scope Global -Force -ErrorAction SilentlyContinue } catch { } }
-        Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
-    }
+    $null = Close-DssSessionState
 
     if ($transport -eq 'Local') {
         $global:ResyncGlbDss = @{ Transport = 'Local'; ComputerName = [Environment]::MachineName }
-        Write-DssResult -Result @{ ok = $true; data = @{ transport = 'Local'; computerName = [Environment]::MachineName; psVersion = [string]$PSVersionTable.PSVersion } }
-        return
+        return @{ ok = $true; data = @{ transport = 'Local'; computerName = [Environment]::MachineName; psVersion = [string]$PSVersionTable.PSVersion } }
     }
 
     if (-not $computer) { throw (New-DssException -Id 'Usage' -Message ('The ' + $transport + ' transport needs a computer name.')) }
@@ -84,8 +73,7 @@ try {
         try {
             $session = New-PSSession @params
         } catch {
-            Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Connect -Target $computer)
-            return
+            return (Resolve-DssFailure -ErrorRecord $_ -Phase Connect -Target $computer)
         }
         $credential = $null
         $params = $null
@@ -95,12 +83,10 @@ try {
             }
         } catch {
             try { Remove-PSSession -Session $session -ErrorAction SilentlyContinue } catch { }
-            Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Connect -Target $computer)
-            return
+            return (Resolve-DssFailure -ErrorRecord $_ -Phase Connect -Target $computer)
         }
         $global:ResyncGlbDss = @{ Transport = 'Remoting'; ComputerName = $computer; Session = $session }
-        Write-DssResult -Result @{ ok = $true; data = @{ transport = 'Remoting'; computerName = $computer; remoteName = [string]$info['computerName']; psVersion = [string]$info['psVersion'] } }
-        return
+        return @{ ok = $true; data = @{ transport = 'Remoting'; computerName = $computer; remoteName = [string]$info['computerName']; psVersion = [string]$info['psVersion'] } }
     }
 
     if ($transport -eq 'Rpc') {
@@ -125,18 +111,10 @@ try {
             if ($smb -and $failure['error']['id'] -ne 'AccessDenied') {
                 $failure = Resolve-DssShareFailure -ErrorRecord $_ -Share ('\\' + $computer + '\ADMIN$') -ComputerName $computer
             }
-            Write-DssResult -Result $failure
-            return
+            return $failure
         }
         $global:ResyncGlbDss = @{ Transport = 'Rpc'; ComputerName = $computer; Drive = $drive }
-        Write-DssResult -Result @{ ok = $true; data = @{ transport = 'Rpc'; computerName = $computer; psVersion = $null } }
-        return
+        return @{ ok = $true; data = @{ transport = 'Rpc'; computerName = $computer; psVersion = $null } }
     }
     throw (New-DssException -Id 'Usage' -Message ('Unknown transport ' + $transport + '; use Local, Remoting or Rpc.'))
-} catch {
-    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
-        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Connect)
-    } else {
-        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
-    }
 }

@@ -28,18 +28,14 @@
     Prints one envelope line, {"ok":true,"data":{...}}.
 #>
 param([Parameter(Mandatory=$true)][string]$RequestBase64)
-Set-StrictMode -Version 2
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
 # Rpc: the lock folder through the DSS's ADMIN$ share (%SystemRoot% there). A function of its own so a
 # test stand-in for the share can take its place (an alias of the same name comes first).
 function Get-DssLockShareFolder([string]$ComputerName) {
     return ('\\' + $ComputerName + '\ADMIN$\ResyncGlb')
 }
-try {
-    . (Join-Path $here '_Common.ps1')
-    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
+try { . (Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) '_Common.ps1') } catch { Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'; return }
+Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation {
+    param($request)
     $action = [string](Get-DssRequestField -Request $request -Name 'action')
     if ($action -ne 'Create' -and $action -ne 'Read' -and $action -ne 'Replace' -and $action -ne 'Remove') {
         throw (New-DssException -Id 'ProtocolError' -Message ('Unknown lock action ' + $action + '.'))
@@ -117,11 +113,5 @@ try {
         if ([System.IO.File]::Exists($path)) { [System.IO.File]::Delete($path) }
         return @{ ok = $true; data = $result }
     }
-    Write-DssResult -Result (Invoke-DssCore -Request $request -Core $core -ArgumentList @($action, $folder, $text, $name))
-} catch {
-    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
-        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Run)
-    } else {
-        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
-    }
+    return (Invoke-DssCore -Request $request -Core $core -ArgumentList @($action, $folder, $text, $name))
 }

@@ -4,35 +4,22 @@
     and SHA-256).
 
 .DESCRIPTION
-    Called by ResyncGlb's Windows operations with one argument, base64 of a UTF-8 JSON request.
-    Runs the file core of _Common.ps1 (Get-DssFileCore, PowerShell 2.0 code) here for Local, on
-    the DSS for Remoting, and here on the administrative share path for Rpc.
+    The Remove action of the file core (Get-DssFileCore in ps1/common/Files.ps1): the file is opened
+    exclusively and deleted only when its length, time stamp and SHA-256 are still those the
+    caller copied.
 
 .PARAMETER RequestBase64
     Base64 of UTF-8 JSON:
     { "transport": "...", "computerName": "...", "path": "...", "length": 1234, "lastWriteTicks": "639...", "sha256": "ABC..." }
 
-.OUTPUTS
-    One line of JSON; data is { removed: true }; SourceChanged (file left in place) when anything differs,
-    Busy when another process holds it open.
-
 .EXAMPLE
     & .\Remove-DssFile.ps1 -RequestBase64 $b64
-    Prints one envelope line, {"ok":true,"data":{...}}.
+    Prints {"ok":true,"data":{"removed":true}}, or SourceChanged with the file left in place.
+
+.OUTPUTS
+    One line of JSON; data is { removed: true }; SourceChanged (file left in place) when anything differs,
+    FileInUse when another process holds it open.
 #>
 param([Parameter(Mandatory=$true)][string]$RequestBase64)
-Set-StrictMode -Version 2
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
-try {
-    . (Join-Path $here '_Common.ps1')
-    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
-    Write-DssResult -Result (Invoke-DssFileAction -Request $request -Action Remove)
-} catch {
-    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
-        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Run)
-    } else {
-        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
-    }
-}
+try { . (Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) '_Common.ps1') } catch { Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'; return }
+Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation { param($request) Invoke-DssFileAction -Request $request -Action Remove }

@@ -22,51 +22,28 @@
     Prints {"ok":true,"data":{"removed":true}}.
 #>
 param([Parameter(Mandatory=$true)][string]$RequestBase64)
-Set-StrictMode -Version 2
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
-try {
-    . (Join-Path $here '_Common.ps1')
-    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
+try { . (Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) '_Common.ps1') } catch { Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'; return }
+Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation {
+    param($request)
+    # A missing key or value is nothing to remove: removed is false, not an error.
     $valueName = Get-DssRequestField -Request $request -Name 'value.name'
-
-    if ([string]$request['transport'] -eq 'Rpc') {
-        $base = Open-DssRemoteBaseKey -Hive (Get-DssRequestField -Request $request -Name 'key.hive') -ComputerName (Get-DssRequestField -Request $request -Name 'computerName')
-        try {
-            $key = $base.OpenSubKey((Get-DssRequestField -Request $request -Name 'key.subKey'), $true)
-            $removed = $false
-            if ($null -ne $key) {
-                try {
-                    foreach ($n in @($key.GetValueNames())) { if ([string]::Equals([string]$n, $valueName, [StringComparison]::OrdinalIgnoreCase)) { $removed = $true } }
-                    if ($removed) { $key.DeleteValue($valueName, $false) }
-                } finally {
-                    $key.Close()
-                }
-            }
-            Write-DssResult -Result @{ ok = $true; data = @{ removed = $removed } }
-        } finally {
-            $base.Close()
+    if ([string]$request['transport'] -ne 'Rpc') {
+        # PowerShell 2.0 only: under Remoting this runs on the DSS.
+        $core = {
+            param([string]$KeyPath, [string]$ValueName)
+            $ErrorActionPreference = 'Stop'
+            if (-not (Test-Path -LiteralPath $KeyPath)) { return @{ ok = $true; data = @{ removed = $false } } }
+            $props = Get-ItemProperty -LiteralPath $KeyPath
+            if ($null -eq $props -or $null -eq $props.PSObject.Properties[$ValueName]) { return @{ ok = $true; data = @{ removed = $false } } }
+            Remove-ItemProperty -LiteralPath $KeyPath -Name $ValueName
+            return @{ ok = $true; data = @{ removed = $true } }
         }
-        return
+        return (Invoke-DssCore -Request $request -Core $core -ArgumentList @((Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName))
     }
-
-    # PowerShell 2.0 only below: under Remoting this runs on the DSS.
-    $core = {
-        param([string]$KeyPath, [string]$ValueName)
-        $ErrorActionPreference = 'Stop'
-        if (-not (Test-Path -LiteralPath $KeyPath)) { return @{ ok = $true; data = @{ removed = $false } } }
-        $props = Get-ItemProperty -LiteralPath $KeyPath
-        if ($null -eq $props -or $null -eq $props.PSObject.Properties[$ValueName]) { return @{ ok = $true; data = @{ removed = $false } } }
-        Remove-ItemProperty -LiteralPath $KeyPath -Name $ValueName
-        return @{ ok = $true; data = @{ removed = $true } }
-    }
-    $result = Invoke-DssCore -Request $request -Core $core -ArgumentList @((Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName)
-    Write-DssResult -Result $result
-} catch {
-    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
-        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Run)
-    } else {
-        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
-    }
+    return (Invoke-DssRpcKey -Request $request -Body {
+        param($key)
+        $removed = ($null -ne $key) -and (Test-DssRpcValueName -Key $key -Name $valueName)
+        if ($removed) { $key.DeleteValue($valueName, $false) }
+        return @{ ok = $true; data = @{ removed = $removed } }
+    })
 }

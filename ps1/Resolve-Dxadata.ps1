@@ -33,13 +33,9 @@
     Prints {"ok":true,"data":{"path":"C:\\exchsrvr\\Dxadata","source":"Setup",...}}.
 #>
 param([Parameter(Mandatory=$true)][string]$RequestBase64)
-Set-StrictMode -Version 2
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
-try {
-    . (Join-Path $here '_Common.ps1')
-    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
+try { . (Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) '_Common.ps1') } catch { Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'; return }
+Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation {
+    param($request)
     $transport = [string]$request['transport']
     $computer = [string]$request['computerName']
     $explicit = [string]$request['explicitPath']
@@ -94,7 +90,7 @@ try {
                 $names += $r.name
             }
             $read = Invoke-DssCore -Request $request -Core $readCore -ArgumentList @([string[]]$paths, [string[]]$names)
-            if (-not $read['ok']) { Write-DssResult -Result $read; return }
+            if (-not $read['ok']) { return $read }
             $got = @($read['data']['values'])
             for ($i = 0; $i -lt 3 -and $i -lt $got.Length; $i++) { if ($null -ne $got[$i]) { $values[$i] = [string]$got[$i] } }
         }
@@ -105,8 +101,7 @@ try {
 
     $candidates = Get-DssDxadataCandidates -Explicit $explicit -DxaDataPath $dxaDataPath -InstallPath $install -ImagePath $image -DxadataFolder $folder -Binary $binary
     if ($candidates.Length -eq 0) {
-        Write-DssResult -Result (New-DssFailure -Id 'DxadataNotFound' -Category 'ObjectNotFound' -Target $computer -Message ('Cannot tell where Dxadata is on ' + $computer + ': no DXADataPath value, no install folder under the Exchange setup key, and no usable ImagePath for the service. Give the path explicitly.'))
-        return
+        return (New-DssFailure -Id 'DxadataNotFound' -Category 'ObjectNotFound' -Target $computer -Message ('Cannot tell where Dxadata is on ' + $computer + ': no DXADataPath value, no install folder under the Exchange setup key, and no usable ImagePath for the service. Give the path explicitly.'))
     }
 
     $probePaths = @()
@@ -122,7 +117,7 @@ try {
             if ($null -eq $root -or $checked.ContainsKey($root)) { continue }
             $checked[$root] = $true
             $shareFailure = Test-DssShareAccess -Path $p -ComputerName $computer
-            if ($null -ne $shareFailure) { Write-DssResult -Result $shareFailure; return }
+            if ($null -ne $shareFailure) { return $shareFailure }
         }
         $probes = @()
         foreach ($p in $probePaths) { $probes += ,@{ exists = (Test-Path -LiteralPath $p -PathType Container); freeBytes = $null } }
@@ -146,7 +141,7 @@ try {
             return @{ ok = $true; data = @{ probes = $out } }
         }
         $probe = Invoke-DssCore -Request $request -Core $probeCore -ArgumentList @(,[string[]]$probePaths)
-        if (-not $probe['ok']) { Write-DssResult -Result $probe; return }
+        if (-not $probe['ok']) { return $probe }
         $probes = @($probe['data']['probes'])
     }
 
@@ -158,18 +153,11 @@ try {
         if ($exists) {
             $free = $probes[$i]['freeBytes']
             if ($transport -eq 'Rpc') { $free = Get-DssUncFreeBytes -Path $probePaths[$i] }
-            Write-DssResult -Result @{ ok = $true; data = @{ path = $probePaths[$i]; dssPath = $c.path; source = $c.source; freeBytes = $free; tried = $tried } }
-            return
+            return @{ ok = $true; data = @{ path = $probePaths[$i]; dssPath = $c.path; source = $c.source; freeBytes = $free; tried = $tried } }
         }
         if ($c.authoritative) { break }
     }
     $list = @()
     foreach ($t in $tried) { $list += ($t.path + ' (' + $t.source + ')') }
-    Write-DssResult -Result (New-DssFailure -Id 'DxadataNotFound' -Category 'ObjectNotFound' -Target ([string]$tried[0].path) -Message ('Dxadata does not exist on ' + $computer + ' as a folder at ' + [string]::Join(', ', [string[]]$list) + '.'))
-} catch {
-    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
-        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Run)
-    } else {
-        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
-    }
+    return (New-DssFailure -Id 'DxadataNotFound' -Category 'ObjectNotFound' -Target ([string]$tried[0].path) -Message ('Dxadata does not exist on ' + $computer + ' as a folder at ' + [string]::Join(', ', [string[]]$list) + '.'))
 }

@@ -24,13 +24,9 @@
     Prints {"ok":true,"data":{"action":"Created"}}.
 #>
 param([Parameter(Mandatory=$true)][string]$RequestBase64)
-Set-StrictMode -Version 2
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
-try {
-    . (Join-Path $here '_Common.ps1')
-    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
+try { . (Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) '_Common.ps1') } catch { Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'; return }
+Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation {
+    param($request)
     $valueName = Get-DssRequestField -Request $request -Name 'value.name'
     $remove = $null -eq $request['data']
     $data = 0
@@ -43,40 +39,25 @@ try {
     }
 
     if ([string]$request['transport'] -eq 'Rpc') {
-        $computer = Get-DssRequestField -Request $request -Name 'computerName'
-        $subKey = Get-DssRequestField -Request $request -Name 'key.subKey'
-        $base = Open-DssRemoteBaseKey -Hive (Get-DssRequestField -Request $request -Name 'key.hive') -ComputerName $computer
-        try {
-            $key = $base.OpenSubKey($subKey, $true)
-            if ($null -eq $key) {
-                Write-DssResult -Result (New-DssFailure -Id 'ServiceNotFound' -Category 'ObjectNotFound' -Target $subKey -Message ('The service key ' + $subKey + ' does not exist on ' + $computer + '; nothing was written.'))
-                return
-            }
-            try {
-                $present = $false
-                foreach ($n in @($key.GetValueNames())) { if ([string]::Equals([string]$n, $valueName, [StringComparison]::OrdinalIgnoreCase)) { $present = $true } }
-                $action = 'None'
-                if ($remove) {
-                    if ($present) { $key.DeleteValue($valueName, $false); $action = 'Removed' }
-                } else {
-                    $action = 'Created'
-                    if ($present) {
-                        $kind = [string]$key.GetValueKind($valueName)
-                        $old = $key.GetValue($valueName, $null, 'DoNotExpandEnvironmentNames')
-                        if ($kind -eq 'DWord' -and [int]$old -eq $data) { $action = 'None' }
-                        elseif ($kind -eq 'DWord') { $action = 'Updated' }
-                        else { $key.DeleteValue($valueName, $false); $action = 'Replaced' }
-                    }
-                    if ($action -ne 'None') { $key.SetValue($valueName, $data, [Microsoft.Win32.RegistryValueKind]'DWord') }
+        return (Invoke-DssRpcKey -Request $request -MustExist -Body {
+            param($key)
+            $present = Test-DssRpcValueName -Key $key -Name $valueName
+            $action = 'None'
+            if ($remove) {
+                if ($present) { $key.DeleteValue($valueName, $false); $action = 'Removed' }
+            } else {
+                $action = 'Created'
+                if ($present) {
+                    $kind = [string]$key.GetValueKind($valueName)
+                    $old = $key.GetValue($valueName, $null, 'DoNotExpandEnvironmentNames')
+                    if ($kind -eq 'DWord' -and [int]$old -eq $data) { $action = 'None' }
+                    elseif ($kind -eq 'DWord') { $action = 'Updated' }
+                    else { $key.DeleteValue($valueName, $false); $action = 'Replaced' }
                 }
-                Write-DssResult -Result @{ ok = $true; data = @{ action = $action } }
-            } finally {
-                $key.Close()
+                if ($action -ne 'None') { $key.SetValue($valueName, $data, [Microsoft.Win32.RegistryValueKind]'DWord') }
             }
-        } finally {
-            $base.Close()
-        }
-        return
+            return @{ ok = $true; data = @{ action = $action } }
+        })
     }
 
     # PowerShell 2.0 only below: under Remoting this runs on the DSS.
@@ -108,12 +89,5 @@ try {
         $null = New-ItemProperty -LiteralPath $KeyPath -Name $ValueName -PropertyType DWord -Value $Data
         return @{ ok = $true; data = @{ action = 'Replaced' } }
     }
-    $result = Invoke-DssCore -Request $request -Core $core -ArgumentList @((Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName, [bool]$remove, [int]$data)
-    Write-DssResult -Result $result
-} catch {
-    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
-        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Run)
-    } else {
-        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
-    }
+    return (Invoke-DssCore -Request $request -Core $core -ArgumentList @((Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName, [bool]$remove, [int]$data))
 }

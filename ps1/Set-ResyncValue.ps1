@@ -31,13 +31,9 @@
     Prints {"ok":true,"data":{"action":"Created","previous":null}} the first time, "None" after.
 #>
 param([Parameter(Mandatory=$true)][string]$RequestBase64)
-Set-StrictMode -Version 2
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
-try {
-    . (Join-Path $here '_Common.ps1')
-    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
+try { . (Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) '_Common.ps1') } catch { Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'; return }
+Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation {
+    param($request)
     $valueName = Get-DssRequestField -Request $request -Name 'value.name'
     $names = [string[]](Get-DssRequestField -Request $request -Name 'names')
     if ($names.Count -eq 0) { throw (New-DssException -Id 'InvalidRequestor' -Message 'No requestor names to write; an empty REG_MULTI_SZ is never written.') }
@@ -46,44 +42,28 @@ try {
     }
 
     if ([string]$request['transport'] -eq 'Rpc') {
-        $computer = Get-DssRequestField -Request $request -Name 'computerName'
-        $subKey = Get-DssRequestField -Request $request -Name 'key.subKey'
         $kindName = Get-DssRequestField -Request $request -Name 'value.dotnetKind'
-        $base = Open-DssRemoteBaseKey -Hive (Get-DssRequestField -Request $request -Name 'key.hive') -ComputerName $computer
-        try {
-            $key = $base.OpenSubKey($subKey, $true)
-            if ($null -eq $key) {
-                Write-DssResult -Result (New-DssFailure -Id 'ServiceNotFound' -Category 'ObjectNotFound' -Target $subKey -Message ('The service key ' + $subKey + ' does not exist on ' + $computer + '; nothing was written.'))
-                return
-            }
-            try {
-                $present = $false
-                foreach ($n in @($key.GetValueNames())) { if ([string]::Equals([string]$n, $valueName, [StringComparison]::OrdinalIgnoreCase)) { $present = $true } }
-                $action = 'Created'
-                $previous = $null
-                if ($present) {
-                    $kind = [string]$key.GetValueKind($valueName)
-                    $old = $key.GetValue($valueName, $null, 'DoNotExpandEnvironmentNames')
-                    $previous = @($old)
-                    $action = 'Replaced'
-                    if ($kind -eq $kindName) {
-                        $action = 'Updated'
-                        $same = ($old -is [string[]]) -and ($old.Length -eq $names.Length)
-                        if ($same) { for ($i = 0; $i -lt $names.Length; $i++) { if (-not [string]::Equals($old[$i], $names[$i], [StringComparison]::Ordinal)) { $same = $false } } }
-                        if ($same) { $action = 'None' }
-                    } else {
-                        $key.DeleteValue($valueName, $false)
-                    }
+        return (Invoke-DssRpcKey -Request $request -MustExist -Body {
+            param($key)
+            $action = 'Created'
+            $previous = $null
+            if (Test-DssRpcValueName -Key $key -Name $valueName) {
+                $kind = [string]$key.GetValueKind($valueName)
+                $old = $key.GetValue($valueName, $null, 'DoNotExpandEnvironmentNames')
+                $previous = @($old)
+                $action = 'Replaced'
+                if ($kind -eq $kindName) {
+                    $action = 'Updated'
+                    $same = ($old -is [string[]]) -and ($old.Length -eq $names.Length)
+                    if ($same) { for ($i = 0; $i -lt $names.Length; $i++) { if (-not [string]::Equals($old[$i], $names[$i], [StringComparison]::Ordinal)) { $same = $false } } }
+                    if ($same) { $action = 'None' }
+                } else {
+                    $key.DeleteValue($valueName, $false)
                 }
-                if ($action -ne 'None') { $key.SetValue($valueName, $names, [Microsoft.Win32.RegistryValueKind]$kindName) }
-                Write-DssResult -Result @{ ok = $true; data = @{ action = $action; previous = $previous } }
-            } finally {
-                $key.Close()
             }
-        } finally {
-            $base.Close()
-        }
-        return
+            if ($action -ne 'None') { $key.SetValue($valueName, $names, [Microsoft.Win32.RegistryValueKind]$kindName) }
+            return @{ ok = $true; data = @{ action = $action; previous = $previous } }
+        })
     }
 
     # PowerShell 2.0 only below: under Remoting this runs on the DSS.
@@ -113,16 +93,9 @@ try {
         $null = New-ItemProperty -LiteralPath $KeyPath -Name $ValueName -PropertyType $PropertyType -Value $Names
         return @{ ok = $true; data = @{ action = 'Replaced'; previous = @([string]$old) } }
     }
-    $result = Invoke-DssCore -Request $request -Core $core -ArgumentList @(
+    return (Invoke-DssCore -Request $request -Core $core -ArgumentList @(
         (Get-DssRequestField -Request $request -Name 'key.psPath'),
         $valueName,
         (Get-DssRequestField -Request $request -Name 'value.psPropertyType'),
-        $names)
-    Write-DssResult -Result $result
-} catch {
-    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
-        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Run)
-    } else {
-        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
-    }
+        $names))
 }

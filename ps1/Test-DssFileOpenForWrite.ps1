@@ -4,35 +4,20 @@
     Resync.glb).
 
 .DESCRIPTION
-    Called by ResyncGlb's Windows operations with one argument, base64 of a UTF-8 JSON request.
-    Runs the file core of _Common.ps1 (Get-DssFileCore, PowerShell 2.0 code) here for Local, on
-    the DSS for Remoting, and here on the administrative share path for Rpc.
+    The OpenForWrite action of the file core (Get-DssFileCore in ps1/common/Files.ps1): is some process
+    still writing the file (the DXA writing Resync.glb)?
 
 .PARAMETER RequestBase64
-    Base64 of UTF-8 JSON:
-    { "transport": "...", "computerName": "...", "path": "..." }
+    Base64 of UTF-8 JSON: { "transport": "...", "computerName": "...", "path": "..." }
+
+.EXAMPLE
+    & .\Test-DssFileOpenForWrite.ps1 -RequestBase64 $b64
+    Prints {"ok":true,"data":{"exists":true,"openForWrite":false}} once the DXA has closed the file.
 
 .OUTPUTS
     One line of JSON; data is { exists, openForWrite }: openForWrite is true when opening the file for reading
     while denying write sharing fails with a sharing violation.
-
-.EXAMPLE
-    & .\Test-DssFileOpenForWrite.ps1 -RequestBase64 $b64
-    Prints one envelope line, {"ok":true,"data":{...}}.
 #>
 param([Parameter(Mandatory=$true)][string]$RequestBase64)
-Set-StrictMode -Version 2
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
-$here = Split-Path -Parent $MyInvocation.MyCommand.Path
-try {
-    . (Join-Path $here '_Common.ps1')
-    $request = ConvertFrom-DssRequest -RequestBase64 $RequestBase64
-    Write-DssResult -Result (Invoke-DssFileAction -Request $request -Action OpenForWrite)
-} catch {
-    if (Get-Command -Name Resolve-DssFailure -ErrorAction SilentlyContinue) {
-        Write-DssResult -Result (Resolve-DssFailure -ErrorRecord $_ -Phase Run)
-    } else {
-        Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'
-    }
-}
+try { . (Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) '_Common.ps1') } catch { Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'; return }
+Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation { param($request) Invoke-DssFileAction -Request $request -Action OpenForWrite }

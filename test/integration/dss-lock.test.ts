@@ -10,47 +10,15 @@
  */
 import { mkdtempSync, rmSync, symlinkSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openWindowsOperations } from '../../src/operations/windows';
 import type { DssOperations } from '../../src/operations/operations';
-import type { PowerShellHost, PowerShellInvocation } from '../../src/operations/windows/host';
 import { NodePowerShellHost } from '../../src/operations/windows/node-powershell-host';
-import { resolvePowerShellExecutable } from '../../src/operations/windows/executable';
 import { RunLock } from '../../src/core/lock';
 import { BUNDLE, cleanupLabs, cli, ensureBundle, newLab } from '../support/helpers';
-
-const ROOT = resolve(__dirname, '..', '..');
-const PS1 = join(ROOT, 'ps1');
-const SHADOWS = join(ROOT, 'test', 'ps', 'Shadow.WindowsCommands.ps1');
-
-function findPwsh(): string | null {
-  try {
-    return resolvePowerShellExecutable();
-  } catch {
-    return null;
-  }
-}
-const PWSH = findPwsh();
-
-class ShadowedHost implements PowerShellHost {
-  private loaded = -1;
-  constructor(readonly inner: NodePowerShellHost) {}
-  get generation(): number {
-    return this.inner.generation;
-  }
-  async invoke(inv: PowerShellInvocation): Promise<string> {
-    if (this.loaded !== this.inner.generation) {
-      await this.inner.invoke({ command: `. '${SHADOWS}'`, timeoutMs: 60_000 });
-      this.loaded = this.inner.generation;
-    }
-    return this.inner.invoke(inv);
-  }
-  dispose(): Promise<void> {
-    return this.inner.dispose();
-  }
-}
+import { PS1, PWSH, ShadowedHost } from '../support/shadowed-pwsh';
 
 // The DSS's system root: the lock goes to <SystemRoot>/ResyncGlb/run.lock (pwsh children inherit it).
 const systemRoot = mkdtempSync(join(tmpdir(), 'resync-dss-root-'));

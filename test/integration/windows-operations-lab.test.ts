@@ -29,21 +29,13 @@ import { hostname, tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT } from '../../src/shared/contract';
-import { resolvePowerShellExecutable } from '../../src/operations/windows/executable';
 import { openWindowsOperations } from '../../src/operations/windows';
 import { NodePowerShellHost } from '../../src/operations/windows/node-powershell-host';
 import { BUNDLE, cleanupLabs, cli, dxadata, ensureBundle, labStatus, labValue, newLab, ROOT, sha256, type CliResult } from '../support/helpers';
+import { PWSH } from '../support/shadowed-pwsh';
 
 type Transport = 'Local' | 'Remoting' | 'Rpc';
 
-function findPwsh(): string | null {
-  try {
-    return resolvePowerShellExecutable();
-  } catch {
-    return null;
-  }
-}
-const PWSH = findPwsh();
 const WRAPPER = join(ROOT, 'test', 'ps', 'pwsh-with-shadows');
 const WINDOWS_ROOT = 'C:\\ResyncLab';
 const DSS = 'DSS01';

@@ -11,67 +11,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTRACT } from '../../src/shared/contract';
 import { openWindowsOperations } from '../../src/operations/windows';
 import type { DssOperations } from '../../src/operations/operations';
-import type { PowerShellHost, PowerShellInvocation } from '../../src/operations/windows/host';
 import { NodePowerShellHost } from '../../src/operations/windows/node-powershell-host';
-import { resolvePowerShellExecutable } from '../../src/operations/windows/executable';
 import { openSecretPipe } from '../../src/operations/windows/secret-pipe';
 import { SCRIPTS, buildCommand } from '../../src/operations/windows/scripts';
 import { parseEnvelope } from '../../src/operations/windows/envelope';
-
-const ROOT = resolve(__dirname, '..', '..');
-const PS1 = join(ROOT, 'ps1');
-const SHADOWS = join(ROOT, 'test', 'ps', 'Shadow.WindowsCommands.ps1');
-
-function findPwsh(): string | null {
-  try {
-    return resolvePowerShellExecutable();
-  } catch {
-    return null;
-  }
-}
-const PWSH = findPwsh();
-
-/** A PowerShellHost that dot-sources the shadows into every new child before anything else. */
-class ShadowedHost implements PowerShellHost {
-  private loaded = -1;
-  constructor(readonly inner: NodePowerShellHost) {}
-  get generation(): number {
-    return this.inner.generation;
-  }
-  private async ensureShadows(): Promise<void> {
-    if (this.loaded === this.inner.generation) return;
-    await this.inner.invoke({ command: `. '${SHADOWS}'`, timeoutMs: 60_000 });
-    this.loaded = this.inner.generation;
-  }
-  async invoke(inv: PowerShellInvocation): Promise<string> {
-    await this.ensureShadows();
-    return this.inner.invoke(inv);
-  }
-  /** Fixed test commands: the state goes in as base64 JSON, never as script text. */
-  async setState(state: unknown): Promise<void> {
-    await this.ensureShadows();
-    await this.inner.invoke({ command: `Set-ShadowState '${Buffer.from(JSON.stringify(state), 'utf8').toString('base64')}'`, timeoutMs: 60_000 });
-  }
-  async state(): Promise<ShadowState> {
-    return JSON.parse(await this.inner.invoke({ command: 'Get-ShadowState', timeoutMs: 60_000 })) as ShadowState;
-  }
-  dispose(): Promise<void> {
-    return this.inner.dispose();
-  }
-}
-
-interface ShadowState {
-  registry: Record<string, Record<string, { kind: string; value: unknown }>>;
-  services: Record<string, { status: string }>;
-  calls: Array<Record<string, unknown>>;
-  sessions: Array<{ computerName: string; userName: string | null; passwordSha256: string | null; openTimeout: number }>;
-  history: string[];
-}
+import { PS1, PWSH, ShadowedHost, type ShadowState } from '../support/shadowed-pwsh';
 
 const KEY = CONTRACT.serviceKey.psPath;
 const SETUP = CONTRACT.setupKey.psPath;

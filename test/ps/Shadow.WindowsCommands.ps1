@@ -515,7 +515,7 @@ function global:Invoke-ShadowShareProbe {
 if (Test-ShadowLab) { Set-Alias -Name Invoke-DssShareProbe -Value Invoke-ShadowShareProbe -Scope Global }
 
 # Rpc in lab mode: the free space of an administrative share path is asked of Win32
-# GetDiskFreeSpaceEx by Get-DssUncFreeBytes (_Common.ps1), through a type it compiles unless it
+# GetDiskFreeSpaceEx by Get-DssUncFreeBytes (ps1/common/AdminShare.ps1), through a type it compiles unless it
 # exists. Here that type exists already and answers for the lab folder the share maps to (compiled
 # once into the test's folder cacheDir: compiling C# takes seconds). Only when the lab is reached
 # over Rpc (transport in the lab file), and never in the DSS's own pwsh under Remoting.

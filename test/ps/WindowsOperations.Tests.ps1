@@ -206,7 +206,7 @@ Describe 'Core scriptblocks run on the DSS (Remoting) and so depend on nothing i
     It 'calls no ResyncGlb helper from inside a core' {
         $helpers = @(Get-Command -CommandType Function | Where-Object { $_.Name -like '*-Dss*' } | ForEach-Object { $_.Name })
         $helpers.Count | Should -BeGreaterThan 5
-        $files = @(Get-ChildItem -LiteralPath $WOT.Ps1 -Filter '*.ps1')
+        $files = @(Get-ChildItem -LiteralPath $WOT.Ps1 -Filter '*.ps1' -Recurse)
         $checked = 0
         foreach ($f in $files) {
             $tokens = $null; $errors = $null
@@ -234,6 +234,48 @@ Describe 'Core scriptblocks run on the DSS (Remoting) and so depend on nothing i
             }
         }
         $checked | Should -BeGreaterOrEqual 8
+    }
+}
+
+Describe '_Common.ps1 from its parts (ps1/common), and as it ships (dist/ResyncGlb/ps1, assembled by build.mjs)' {
+    It 'the shipped file defines exactly the functions of the parts, each with the same text' {
+        $topFunctions = {
+            param([string]$Path)
+            $tokens = $null; $errors = $null
+            $ast = [System.Management.Automation.Language.Parser]::ParseFile($Path, [ref]$tokens, [ref]$errors)
+            $errors.Count | Should -Be 0 -Because "$Path parses"
+            $map = @{}
+            foreach ($st in $ast.EndBlock.Statements) {
+                if ($st -is [System.Management.Automation.Language.FunctionDefinitionAst]) { $map[$st.Name] = $st.Extent.Text }
+            }
+            return $map
+        }
+        $fromParts = @{}
+        foreach ($part in @(Get-ChildItem -LiteralPath (Join-Path $WOT.Ps1 'common') -Filter '*.ps1')) {
+            $m = & $topFunctions $part.FullName
+            foreach ($k in $m.Keys) { $fromParts.ContainsKey($k) | Should -BeFalse -Because "$k is defined once"; $fromParts[$k] = $m[$k] }
+        }
+        $shipped = & $topFunctions (Join-Path (Join-Path (Join-Path (Join-Path $WOT.Root 'dist') 'ResyncGlb') 'ps1') '_Common.ps1')
+        $fromParts.Count | Should -BeGreaterThan 30
+        @($shipped.Keys | Sort-Object) | Should -Be @($fromParts.Keys | Sort-Object)
+        foreach ($k in $fromParts.Keys) { $shipped[$k] | Should -BeExactly $fromParts[$k] -Because "$k ships as written" }
+    }
+
+    It 'a script whose _Common.ps1 cannot be loaded (a part missing or broken) writes the Internal envelope, one line' {
+        $copy = Join-Path ([System.IO.Path]::GetTempPath()) ('resyncglb-ps1-' + [Guid]::NewGuid().ToString('N'))
+        Copy-Item -LiteralPath $WOT.Ps1 -Destination $copy -Recurse
+        try {
+            Set-Content -LiteralPath (Join-Path (Join-Path $copy 'common') 'Json.ps1') -Value 'function Broken {'
+            $lines = @(& (Join-Path $copy 'Get-DxService.ps1') -RequestBase64 (ConvertTo-TestBase64 (New-Request)))
+            $lines.Count | Should -Be 1
+            $r = $lines[0] | ConvertFrom-Json
+            $r.ok | Should -BeFalse
+            $r.error.id | Should -Be 'Internal'
+            Remove-Item -LiteralPath (Join-Path (Join-Path $copy 'common') 'Json.ps1')
+            (@(& (Join-Path $copy 'Initialize-DssSession.ps1') -RequestBase64 (ConvertTo-TestBase64 (New-Request)))[0] | ConvertFrom-Json).error.id | Should -Be 'Internal'
+        } finally {
+            Remove-Item -LiteralPath $copy -Recurse -Force
+        }
     }
 }
 

@@ -76,7 +76,7 @@ export function planTransport(choice: TransportChoice | undefined, computerName:
  * A path on the DSS as the workstation reaches it over Rpc: C:\exchsrvr\Dxadata on DSS01 becomes
  * \\DSS01\C$\exchsrvr\Dxadata; UNC paths are kept. (Resolve-Dxadata.ps1 returns such paths
  * already; this covers paths a caller builds itself.) The same rule as ConvertTo-DssAdminSharePath
- * in ps1/_Common.ps1.
+ * in ps1/common/AdminShare.ps1.
  */
 export function adminSharePath(computerName: string, p: string): string {
   if (p.startsWith('\\\\')) return p;
