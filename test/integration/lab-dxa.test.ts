@@ -124,7 +124,7 @@ describe('lab DXA as a separate process, through openLabOperations', () => {
 
   it('stopping while Resync.glb is written crashes the DXA as Q193395 describes', async () => {
     const { dir, ops } = await makeLab({ recipients: 300 });
-    await setLabFaults(dir, { slowWriteMs: 100 });
+    await setLabFaults(dir, { slowWriteMs: 200 });
     await ops.setResyncValue(['SALES']);
     await ops.startService(60_000);
     const file = join((await ops.resolveDxadata()).path, CONTRACT.resyncFileName);
