@@ -41,8 +41,9 @@ export async function missingPiece(ctx) {
  * stop, through the value's removal after the write, to the DXA running again after the restart.
  */
 export function labOwnTime(entries, finalRestart) {
-  const stopping = findEntry(entries, LOG.stopping);
   const removed = findEntry(entries, LOG.removed);
+  // The stop that led to the generation, not the one for the restart after it.
+  const stopping = removed ? findEntry(entries.filter((e) => e.at <= removed.at), LOG.stopping) : null;
   if (!stopping || !removed) return null;
   if (finalRestart !== 'Restarted') return removed.at - stopping.at;
   const restarted = entries.filter((e) => LOG.started.test(e.message) && e.at >= removed.at).at(-1);
