@@ -11,9 +11,9 @@
 // → file done → running again after the restart), so the extra cost of the Windows operations shows
 // apart from the lab's work: ctx.extra.b8.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Lab, LOG, findEntry } from '../lib/lab.mjs';
-import { interleave, notMeasuredFigure, ratioFigure } from '../lib/measure.mjs';
+import { infoFigure, interleave, notMeasuredFigure, ratioFigure } from '../lib/measure.mjs';
 import { summarize } from '../lib/stats.mjs';
 import { timed } from '../lib/proc.mjs';
 import { scratchDir } from '../lib/files.mjs';
@@ -114,9 +114,21 @@ export async function run(ctx) {
       if (own === null) throw new Error(`B8 ${name}: dxa.log lacks the stop/remove/start lines:\n${entries.map((e) => e.message).join('\n')}`);
       return { ms: r.ms, lab: own };
     };
+    // The floor: what pwsh itself costs before any check runs: a fresh pwsh (no stand-ins) that starts,
+    // runs one ps1/ call (its first script pays the engine's warm-up) and exits.
+    const floorScript = join(dirname(dirname(ctx.bundle)), 'ps1', 'Get-DssFileInfo.ps1');
+    const floorRequest = Buffer.from(JSON.stringify({ transport: 'Local', path: join(lab.dxadata, ctx.contract.resyncFileName) }), 'utf8').toString('base64');
     const variants = [
       { name: 'lab', run: () => once('lab', ['--lab', lab.dir], labEnv) },
       { name: 'windows', run: () => once('windows', win.args, win.env) },
+      {
+        name: 'pwsh-floor',
+        run: async () => {
+          const r = await timed(ctx.pwsh.path, ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', floorScript, floorRequest], { env: ctx.pwshEnv });
+          if (!/"ok":true/.test(r.stdout)) throw new Error(`B8 pwsh-floor: ${floorScript} did not answer ok: ${r.stdout} ${r.stderr}`);
+          return r.ms;
+        },
+      },
     ];
     ctx.log(`  B8: lab with ${B1_LAB.recipients} recipients, start ${B1_LAB.startMs} ms, stop ${B1_LAB.stopMs} ms; variants ${variants.map((v) => v.name).join(', ')}`);
     const s = await interleave(variants, { reps: ctx.reps, warmup: 1, before: resetOutputs, log: ctx.log });
@@ -125,6 +137,7 @@ export async function run(ctx) {
       lab: { totalMs: summarize(s.lab.ms), labOwnMs: summarize(s.lab.extra.map((e) => e.lab)), aroundMs: summarize(around('lab')) },
       windows: { totalMs: summarize(s.windows.ms), labOwnMs: summarize(s.windows.extra.map((e) => e.lab)), aroundMs: summarize(around('windows')) },
       extraAroundMs: summarize(around('windows').map((w, i) => w - around('lab')[i])),
+      pwshFloorMs: summarize(s['pwsh-floor'].ms),
     };
     return [
       ratioFigure({
@@ -141,6 +154,19 @@ export async function run(ctx) {
           'the Windows commands under ps1/ are stand-ins served by the lab (test/ps/Shadow.WindowsCommands.ps1): each registry or service call is one round trip to a `lab __shadow` child',
         ],
       }),
+      infoFigure(
+        ratioFigure({
+          id: 'B8',
+          what: 'the floor: the lab operations plus one fresh pwsh that starts, runs one ps1/ call and exits (no stand-ins) ÷ the lab operations',
+          tool: s.lab.ms.map((t, i) => t + s['pwsh-floor'].ms[i]),
+          baseline: s.lab.ms,
+          toolName: 'new --lab + pwsh -NoProfile -File ps1/Get-DssFileInfo.ps1, same round',
+          baselineName: 'resync-glb new --lab, spawn → exit',
+          target: TARGET,
+          ran: 'pwsh',
+          notes: ['what the Windows operations cannot go below on this machine: one PowerShell child per run and its first script'],
+        }),
+      ),
     ];
   } finally {
     await lab.dispose();
