@@ -9,7 +9,10 @@
 //
 // Beside the ratio, each run's own time around the lab is read from dxa.log as in B7 (the lab's stop
 // → file done → running again after the restart), so the extra cost of the Windows operations shows
-// apart from the lab's work: ctx.extra.b8.
+// apart from the lab's work: ctx.extra.b8. The tool's reaction between two of the DXA's steps (the
+// service seen stopped → the start issued) falls inside the lab's span there, so "around" understates
+// the Windows side; bench/diag/b8-timeline.mjs shows every call. An info row gives the floor: the lab
+// operations plus, in the same round, one fresh pwsh that starts, runs one ps1/ call and exits.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Lab, LOG, findEntry } from '../lib/lab.mjs';
