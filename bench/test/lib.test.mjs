@@ -90,3 +90,58 @@ test('a figure that could not be measured shows its reason, is judged, and never
 test('B8 is a known benchmark, last in the canonical order', () => {
   assert.deepEqual(parseArgs(['--only', 'B8,B1']).only, ['B1', 'B8']);
 });
+
+test("B8: the lab's own time runs from the stop to the DXA running again after the restart, or to the removal without it", async () => {
+  const { labOwnTime } = await import('../benchmarks/b8-windows-operations.mjs');
+  const e = parseDxaLog(
+    [
+      '2026-11-30T09:00:00.000Z MSExchangeDX[1] Service stopping.',
+      '2026-11-30T09:00:01.000Z MSExchangeDX[2] The Microsoft Exchange Directory Synchronization service started (lab).',
+      '2026-11-30T09:00:02.000Z MSExchangeDX[2] Wrote Resync.glb: 10 bytes.',
+      '2026-11-30T09:00:02.500Z MSExchangeDX[2] Removed ResyncConnectionRDNs (Q150976).',
+      '2026-11-30T09:00:03.000Z MSExchangeDX[2] Service stopping.',
+      '2026-11-30T09:00:05.250Z MSExchangeDX[3] The Microsoft Exchange Directory Synchronization service started (lab).',
+    ].join('\n'),
+  );
+  assert.equal(labOwnTime(e, 'Restarted'), 5250);
+  assert.equal(labOwnTime(e, 'Skipped'), 2500);
+  // No start after the removal: a restarted run's own time cannot be read.
+  assert.equal(labOwnTime(e.slice(0, 5), 'Restarted'), null);
+  assert.equal(labOwnTime(e.slice(1), 'Restarted'), null);
+});
+
+test('B8: the Windows operations run Local over the lab through pwsh-with-shadows, with the stand-ins in lab mode', async () => {
+  const { windowsTarget } = await import('../benchmarks/b8-windows-operations.mjs');
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const work = mkdtempSync(join(tmpdir(), 'resync-bench-test-'));
+  try {
+    const lab = { dir: join(work, 'lab'), dxadata: join(work, 'lab', 'exchsrvr', 'Dxadata') };
+    const ctx = { repoRoot: '/repo', bundle: '/snap/bin/resync-glb.cjs', pwsh: { path: '/opt/pwsh' }, contract: { service: { name: 'MSExchangeDX', displayName: 'D' } } };
+    const t = windowsTarget(ctx, lab, work);
+    assert.deepEqual(t.args.slice(0, 4), ['--transport', 'Local', '--dxadata-path', lab.dxadata]);
+    assert.ok(!t.args.includes('--lab'));
+    assert.equal(t.env.RESYNCGLB_PWSH, '/repo/test/ps/pwsh-with-shadows');
+    assert.equal(t.env.RESYNCGLB_SHADOW_PWSH, '/opt/pwsh');
+    const shadow = JSON.parse(readFileSync(t.env.RESYNCGLB_SHADOW_LAB, 'utf8'));
+    assert.deepEqual(
+      { lab: shadow.lab, bundle: shadow.bundle, transport: shadow.transport, windowsRoot: shadow.windowsRoot, service: shadow.service.name },
+      { lab: lab.dir, bundle: ctx.bundle, transport: 'Local', windowsRoot: null, service: 'MSExchangeDX' },
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('B8 without a pwsh names why and gives no figure', async () => {
+  const b8 = await import('../benchmarks/b8-windows-operations.mjs');
+  const logs = [];
+  const ctx = { pwsh: { path: null, reason: '--no-pwsh' }, repoRoot: '/nowhere', log: (m) => logs.push(m) };
+  assert.equal(await b8.missingPiece(ctx), 'no pwsh (--no-pwsh)');
+  const [f] = await b8.run(ctx);
+  assert.equal(f.notMeasured, true);
+  assert.equal(f.pass, false);
+  assert.equal(f.reason, 'no pwsh (--no-pwsh)');
+  assert.equal(f.tool, undefined);
+});
