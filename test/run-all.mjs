@@ -3,7 +3,8 @@
 //      RESYNCGLB_PWSH names another pwsh instead.
 //   1. vitest (unit + integration projects; the suites that drive the real pwsh get it through
 //      RESYNCGLB_PWSH)                                           -> test-results/vitest.json
-//   2. Pester (test/run-pester.ps1) in that pwsh                 -> test-results/pester.json
+//   2. node:test over bench/test (the benchmark's own helpers)   -> test-results/bench-helpers.tap
+//   3. Pester (test/run-pester.ps1) in that pwsh                 -> test-results/pester.json
 // Without the .NET SDK the PowerShell tools cannot be installed: the Pester tests are then counted as
 // skipped, with the reason, and so are the vitest suites that need a pwsh.
 // Exit code: non-zero if anything failed, or if a suite that ran found zero tests.
@@ -16,7 +17,7 @@ import { ensurePowerShellTools, powerShellEnv } from '../scripts/powershell-tool
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(root, 'test-results');
 mkdirSync(results, { recursive: true });
-const only = process.argv.slice(2); // e.g. `npm test -- vitest pester`
+const only = process.argv.slice(2); // e.g. `npm test -- vitest bench pester`
 const want = (s) => only.length === 0 || only.includes(s);
 const suites = [];
 // Every failed test, repeated just above the closing line so that a log's tail names what failed.
@@ -68,7 +69,37 @@ if (want('vitest')) {
   }
 }
 
-// 2. Pester
+// 2. The benchmark's own helpers (node:test; the benchmarks themselves stay out of npm test)
+if (want('bench')) {
+  const out = join(results, 'bench-helpers.tap');
+  rmSync(out, { force: true });
+  const r = run(process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stderr', '--test-reporter=tap', `--test-reporter-destination=${out}`, join(root, 'bench', 'test')], { env });
+  const tap = existsSync(out) ? readFileSync(out, 'utf8') : '';
+  const count = (k) => Number((tap.match(new RegExp(`^# ${k} (\\d+)$`, 'm')) ?? [])[1] ?? NaN);
+  const [pass, fail, cancelled, skipped, todo] = ['pass', 'fail', 'cancelled', 'skipped', 'todo'].map(count);
+  if (!Number.isFinite(pass)) {
+    suites.push({ suite: 'bench', passed: 0, failed: 1, skipped: 0, note: `no report (exit ${r.status})` });
+  } else {
+    const lines = tap.split('\n');
+    lines.forEach((line, i) => {
+      const m = /^\s*not ok \d+ - (.*)$/.exec(line);
+      if (!m) return;
+      // The YAML block under it: `error: 'text'` or `error: |-` followed by indented lines.
+      let reason = '';
+      for (let k = i + 1; k < lines.length && !/^\s*\.\.\.$/.test(lines[k]); k++) {
+        const e = /^\s*error: (.*)$/.exec(lines[k]);
+        if (!e) continue;
+        reason = /^[|>]-?$/.test(e[1]) ? lines.slice(k + 1, k + 6).map((l) => l.trim()).filter(Boolean).join(' ') : e[1];
+        break;
+      }
+      failures.push({ suite: 'bench', name: `bench/test > ${m[1]}`, reason });
+    });
+    const total = pass + fail + cancelled + skipped + todo;
+    suites.push({ suite: 'bench', passed: pass, failed: fail + cancelled + (total === 0 ? 1 : 0), skipped: skipped + todo, note: total === 0 ? "zero tests found" : "node:test" });
+  }
+}
+
+// 3. Pester
 function countPesterIts() {
   const dir = join(root, 'test', 'ps');
   let n = 0;
