@@ -21,6 +21,9 @@ describe('lab DXA as a separate process, through openLabOperations', () => {
     expect(running.status).toBe('Running');
     expect(running.name).toBe(CONTRACT.service.name);
     expect(running.displayName).toBe(CONTRACT.service.displayName);
+    // The DXA looks at the value once it is Running: wait until it has, or the value written next
+    // would be taken by this start, not the restart below.
+    await until('the DXA to finish its start-up look at the value', async () => ((await ops.generationStatus!()).state === 'done' ? true : undefined));
 
     // About 24 chunks of 1 KiB: a window of seconds to see the file partial even on a loaded machine.
     await setLabFaults(dir, { slowWriteMs: 150 });
