@@ -27,7 +27,7 @@ import { labPaths, SERVICE_KEY, type LabPaths } from './paths';
 import { processStartToken, pidAlive } from '../shared/process-info';
 import { sleep } from '../shared/sleep';
 import { readRecipients } from './recipients';
-import { RegistryStore } from './registry-store';
+import { RegistryStore, type RegValue } from './registry-store';
 import { resolveLabDxadata } from './dxadata';
 import { readServiceFile, withServiceLock, writeServiceFile } from './service-state';
 import type { LabConfig, LabRequestor, LabServiceStatus } from './types';
@@ -164,11 +164,14 @@ class LabDxa {
     await sleep(Math.max(0, requestedAt + cfg.timing.startMs + (cfg.faults.startDelayMs ?? 0) - Date.now()));
     // Recorded before Running, so anyone who sees Running also sees that the value may be read now.
     await this.recordGeneration({ state: 'checking' });
+    // Read while the service starts: the value acts at the DXA's next start (Q150976, docs/domain.md),
+    // so one written once it runs waits for the following start.
+    const value = await this.store.getValue(SERVICE_KEY, CONTRACT.resyncValue.name);
     await this.setStatus('Running');
     this.log('The Microsoft Exchange Directory Synchronization service started (lab).');
     cfg = await this.config();
     await this.importWaitingResync(cfg);
-    await this.processResync(cfg);
+    await this.processResync(cfg, value);
     await this.recordGeneration({ state: 'done' });
     if (this.stopRequested) await this.stop();
   }
@@ -288,8 +291,7 @@ class LabDxa {
     await rm(file, { force: true });
   }
 
-  private async processResync(cfg: LabConfig): Promise<void> {
-    const value = await this.store.getValue(SERVICE_KEY, CONTRACT.resyncValue.name);
+  private async processResync(cfg: LabConfig, value: RegValue | null): Promise<void> {
     if (!value) return;
     if (value.type !== 'REG_MULTI_SZ') {
       this.log(`${CONTRACT.resyncValue.name} is ${value.type}, not ${CONTRACT.resyncValue.type}; ignored.`);
