@@ -161,8 +161,8 @@ function Get-DssValueWriteCore {
     <#
     .SYNOPSIS
         The core scriptblock that writes one value under the service key, or removes it
-        (Set-ResyncValue.ps1, Set-GlobalMaxSeq.ps1). PowerShell 2.0 only; runs on the DSS under
-        Remoting.
+        (Set-ResyncValue.ps1, Set-GlobalMaxSeq.ps1, Remove-ResyncValue.ps1). PowerShell 2.0 only;
+        runs on the DSS under Remoting.
     .DESCRIPTION
         A missing service key means the service does not exist: ServiceNotFound, nothing written.
         With Remove the value is removed (None when absent). Otherwise, as in Carbon.Registry's
@@ -233,15 +233,16 @@ function Set-DssServiceValue {
         rules through the remote registry, RegistryKey.SetValue with the RegistryValueKind Kind; its
         previous is what the value held, of whatever kind.
     .PARAMETER PropertyType
-        The registry provider's property type (New-ItemProperty -PropertyType): DWord or MultiString.
+        The registry provider's property type (New-ItemProperty -PropertyType): DWord or
+        MultiString. Not needed with Remove.
     .PARAMETER Kind
-        The RegistryValueKind for Rpc; the same names for these two types.
+        The RegistryValueKind for Rpc (the same names for these two types). Not needed with Remove.
     #>
     param(
         [Parameter(Mandatory=$true)][hashtable]$Request,
         [Parameter(Mandatory=$true)][string]$ValueName,
-        [Parameter(Mandatory=$true)][ValidateSet('DWord', 'MultiString')][string]$PropertyType,
-        [Parameter(Mandatory=$true)][string]$Kind,
+        [ValidateSet('DWord', 'MultiString')][string]$PropertyType,
+        [string]$Kind,
         [AllowNull()]$Value,
         [switch]$Remove,
         [switch]$WithPrevious

@@ -662,6 +662,21 @@ Describe 'Remove-ResyncValue.ps1' {
         Should -Invoke Remove-ItemProperty -Exactly 1
     }
 
+    It 'a missing service key is nothing to remove: removed false, no error, nothing written (Local, Rpc)' {
+        Mock Test-Path { $false } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+        Mock Remove-ItemProperty { }
+        $r = Invoke-DssScript 'Remove-ResyncValue.ps1' (New-Request)
+        $r.ok | Should -BeTrue
+        $r.data.removed | Should -BeFalse
+        Should -Invoke Remove-ItemProperty -Exactly 0
+        $WOT.Reg = New-FakeRemoteRegistry 'SOFTWARE\Other' @{} @{}
+        Mock Open-DssRemoteBaseKey { $WOT.Reg }
+        $r = Invoke-DssScript 'Remove-ResyncValue.ps1' (New-Request 'Rpc')
+        $r.ok | Should -BeTrue
+        $r.data.removed | Should -BeFalse
+        @($WOT.Reg.Log | Where-Object { $_.op -eq 'DeleteValue' }).Count | Should -Be 0
+    }
+
     It 'Rpc: DeleteValue on the remote key' {
         $WOT.Reg = New-FakeRemoteRegistry $WOT.Contract.serviceKey.subKey @{ ResyncConnectionRDNs = @('PO1') } @{ ResyncConnectionRDNs = 'MultiString' }
         Mock Open-DssRemoteBaseKey { $WOT.Reg }
