@@ -118,6 +118,15 @@ BeforeAll {
         return $r
     }
 
+    # The service key exists; the three registry writes are mocked, recording their order in $WOT.Order.
+    function script:Add-ValueWriteMock {
+        $WOT.Order = New-Object System.Collections.ArrayList
+        Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+        Mock New-ItemProperty { [void]$WOT.Order.Add('New') }
+        Mock Set-ItemProperty { [void]$WOT.Order.Add('Set') }
+        Mock Remove-ItemProperty { [void]$WOT.Order.Add('Remove') }
+    }
+
     # A registry key as RegistryKey.OpenRemoteBaseKey would give it, recording every call.
     function script:New-FakeRemoteRegistry([string]$SubKey, [hashtable]$Values, [hashtable]$Kinds) {
         $log = New-Object System.Collections.ArrayList
@@ -344,13 +353,7 @@ Describe 'Get-ResyncValue.ps1' {
 
 Describe 'Set-ResyncValue.ps1' {
     Context 'Local' {
-        BeforeEach {
-            $WOT.Order = New-Object System.Collections.ArrayList
-            Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
-            Mock New-ItemProperty { [void]$WOT.Order.Add('New') }
-            Mock Set-ItemProperty { [void]$WOT.Order.Add('Set') }
-            Mock Remove-ItemProperty { [void]$WOT.Order.Add('Remove') }
-        }
+        BeforeEach { Add-ValueWriteMock }
 
         It 'creates a missing value with New-ItemProperty -PropertyType MultiString, names byte for byte' {
             Mock Get-ItemProperty { [pscustomobject]@{ ImagePath = 'x' } }
@@ -475,13 +478,7 @@ Describe 'Set-GlobalMaxSeq.ps1 (the write core and the Rpc writer, as REG_DWORD)
     }
 
     Context 'Local' {
-        BeforeEach {
-            $WOT.Order = New-Object System.Collections.ArrayList
-            Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
-            Mock New-ItemProperty { [void]$WOT.Order.Add('New') }
-            Mock Set-ItemProperty { [void]$WOT.Order.Add('Set') }
-            Mock Remove-ItemProperty { [void]$WOT.Order.Add('Remove') }
-        }
+        BeforeEach { Add-ValueWriteMock }
 
         It 'creates a missing value with New-ItemProperty -PropertyType DWord; data is the action alone' {
             Mock Get-ItemProperty { [pscustomobject]@{ ImagePath = 'x' } }
@@ -524,31 +521,28 @@ Describe 'Set-GlobalMaxSeq.ps1 (the write core and the Rpc writer, as REG_DWORD)
     }
 
     Context 'Remoting' {
-        It 'runs the write core on the DSS through the session: another kind is replaced by a REG_DWORD' {
+        BeforeEach {
             $WOT.FakeSession = [pscustomobject]@{ State = 'Opened' }
             $global:ResyncGlbDss = @{ Transport = 'Remoting'; ComputerName = 'DSS01'; Session = $WOT.FakeSession }
-            try {
-                $WOT.Order = New-Object System.Collections.ArrayList
-                Mock Invoke-Command { & $ScriptBlock @ArgumentList } -RemoveParameterType Session
-                Mock Test-Path { $true }
-                Mock Get-ItemProperty { [pscustomobject]@{ GlobalMaxSeqInResync = [byte[]]@(1, 0, 0, 0) } }
-                Mock New-ItemProperty { [void]$WOT.Order.Add('New') }
-                Mock Remove-ItemProperty { [void]$WOT.Order.Add('Remove') }
-                (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Remoting' 1)).data.action | Should -Be 'Replaced'
-                Should -Invoke Invoke-Command -Exactly 1 -ParameterFilter { $Session -eq $WOT.FakeSession }
-                @($WOT.Order) | Should -Be @('Remove', 'New')
-                Should -Invoke New-ItemProperty -Exactly 1 -ParameterFilter { $LiteralPath -eq $WOT.KeyPath -and $PropertyType -eq 'DWord' -and $Value -eq 1 }
-            } finally {
-                Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
-            }
+            Mock Invoke-Command { & $ScriptBlock @ArgumentList } -RemoveParameterType Session
+            Add-ValueWriteMock
+        }
+        AfterEach { Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue }
+
+        It 'runs the write core on the DSS through the session: another kind is replaced by a REG_DWORD' {
+            Mock Get-ItemProperty { [pscustomobject]@{ GlobalMaxSeqInResync = [byte[]]@(1, 0, 0, 0) } }
+            (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Remoting' 1)).data.action | Should -Be 'Replaced'
+            Should -Invoke Invoke-Command -Exactly 1 -ParameterFilter { $Session -eq $WOT.FakeSession }
+            @($WOT.Order) | Should -Be @('Remove', 'New')
+            Should -Invoke New-ItemProperty -Exactly 1 -ParameterFilter { $LiteralPath -eq $WOT.KeyPath -and $PropertyType -eq 'DWord' -and $Value -eq 1 }
         }
     }
 
     Context 'Rpc' {
         It 'creates with RegistryValueKind.DWord, leaves an equal value alone, updates, replaces another kind, removes' {
+            $writes = { @($WOT.Reg.Log | Where-Object { $_.op -eq 'SetValue' -or $_.op -eq 'DeleteValue' }) }
             $WOT.Reg = New-FakeRemoteRegistry $WOT.Contract.serviceKey.subKey @{} @{}
             Mock Open-DssRemoteBaseKey { $WOT.Reg }
-            $writes = { @($WOT.Reg.Log | Where-Object { $_.op -eq 'SetValue' -or $_.op -eq 'DeleteValue' }) }
             (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Rpc' 1)).data.action | Should -Be 'Created'
             $set = @(& $writes)
             $set.Count | Should -Be 1
