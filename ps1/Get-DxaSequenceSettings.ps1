@@ -31,17 +31,12 @@ Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation {
     $valueName = Get-DssRequestField -Request $request -Name 'value.name'
     $imageName = Get-DssRequestField -Request $request -Name 'imagePathValue'
 
-    # The version of a binary, or null when it cannot be read (not there, no version resource).
+    # The DXA binary's file version, read where the file is (the DSS; Rpc: over the admin share);
+    # null when it cannot be read (not there, no version resource).
     $versionOf = {
         param([string]$Path)
-        try {
-            if (-not $Path -or -not [System.IO.File]::Exists($Path)) { return $null }
-            $info = [System.Diagnostics.FileVersionInfo]::GetVersionInfo($Path)
-            if ($info.FileMajorPart -eq 0 -and $info.FileMinorPart -eq 0 -and $info.FileBuildPart -eq 0) { return $null }
-            return ([string]$info.FileMajorPart + '.' + [string]$info.FileMinorPart + '.' + [string]$info.FileBuildPart + '.' + [string]$info.FilePrivatePart)
-        } catch {
-            return $null
-        }
+        $r = Invoke-DssCore -Request $request -Core (Get-DssFileCore) -ArgumentList @('Version', $Path, [long]0, 0, [long]0, '', '')
+        return $r['data']['version']
     }
 
     if ([string]$request['transport'] -eq 'Rpc') {
@@ -57,9 +52,7 @@ Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation {
         if ($img['present']) {
             $imagePath = [string]$img['value']
             # A remote %SystemRoot% cannot be expanded here; such a path stays unread (version null).
-            $binary = $imagePath.Trim().Trim('"')
-            $exe = $binary.ToLowerInvariant().IndexOf('.exe')
-            if ($exe -gt 0) { $binary = $binary.Substring(0, $exe + 4) }
+            $binary = Get-DssImageBinary -ImagePath $imagePath
             if ($binary.IndexOf('%') -lt 0 -and $binary -match '^([A-Za-z]:\\|\\\\)') {
                 $version = & $versionOf (ConvertTo-DssAdminSharePath -Path $binary -ComputerName $computer)
             }
@@ -89,31 +82,14 @@ Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation {
             elseif ($v -is [string]) { $kind = 'String' }
         }
         $imagePath = $null
-        $version = $null
-        if ($null -ne $img) {
-            $imagePath = [string]$img.Value
-            # The binary is the ImagePath up to and including .EXE, unquoted, environment strings expanded.
-            $binary = $imagePath.Trim()
-            if ($binary.StartsWith('"')) {
-                $end = $binary.IndexOf('"', 1)
-                if ($end -gt 0) { $binary = $binary.Substring(1, $end - 1) }
-            } else {
-                $exe = $binary.ToLowerInvariant().IndexOf('.exe')
-                if ($exe -gt 0) { $binary = $binary.Substring(0, $exe + 4) }
-            }
-            $binary = [Environment]::ExpandEnvironmentVariables($binary)
-            try {
-                if ([System.IO.File]::Exists($binary)) {
-                    $info = [System.Diagnostics.FileVersionInfo]::GetVersionInfo($binary)
-                    if (-not ($info.FileMajorPart -eq 0 -and $info.FileMinorPart -eq 0 -and $info.FileBuildPart -eq 0)) {
-                        $version = [string]$info.FileMajorPart + '.' + [string]$info.FileMinorPart + '.' + [string]$info.FileBuildPart + '.' + [string]$info.FilePrivatePart
-                    }
-                }
-            } catch {
-                $version = $null
-            }
-        }
-        return @{ ok = $true; data = @{ keyExists = $true; present = $present; kind = $kind; value = $value; imagePath = $imagePath; version = $version } }
+        if ($null -ne $img) { $imagePath = [string]$img.Value }
+        return @{ ok = $true; data = @{ keyExists = $true; present = $present; kind = $kind; value = $value; imagePath = $imagePath; version = $null } }
     }
-    return (Invoke-DssCore -Request $request -Core $core -ArgumentList @((Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName, $imageName))
+    $read = Invoke-DssCore -Request $request -Core $core -ArgumentList @((Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName, $imageName)
+    # The binary is taken out of the ImagePath here; its environment strings are expanded and its
+    # version read on the DSS, by the file core.
+    if ($read['ok'] -and $null -ne $read['data']['imagePath']) {
+        $read['data']['version'] = & $versionOf (Get-DssImageBinary -ImagePath ([string]$read['data']['imagePath']))
+    }
+    return $read
 }

@@ -25,25 +25,9 @@ param([Parameter(Mandatory=$true)][string]$RequestBase64)
 try { . (Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) '_Common.ps1') } catch { Write-Output '{"ok":false,"error":{"id":"Internal","category":"NotSpecified","message":"ps1/_Common.ps1 could not be loaded.","target":null}}'; return }
 Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation {
     param($request)
+    $r = Set-DssServiceValue -Request $request -ValueName (Get-DssRequestField -Request $request -Name 'value.name') -Remove
     # A missing key or value is nothing to remove: removed is false, not an error.
-    $valueName = Get-DssRequestField -Request $request -Name 'value.name'
-    if ([string]$request['transport'] -ne 'Rpc') {
-        # PowerShell 2.0 only: under Remoting this runs on the DSS.
-        $core = {
-            param([string]$KeyPath, [string]$ValueName)
-            $ErrorActionPreference = 'Stop'
-            if (-not (Test-Path -LiteralPath $KeyPath)) { return @{ ok = $true; data = @{ removed = $false } } }
-            $props = Get-ItemProperty -LiteralPath $KeyPath
-            if ($null -eq $props -or $null -eq $props.PSObject.Properties[$ValueName]) { return @{ ok = $true; data = @{ removed = $false } } }
-            Remove-ItemProperty -LiteralPath $KeyPath -Name $ValueName
-            return @{ ok = $true; data = @{ removed = $true } }
-        }
-        return (Invoke-DssCore -Request $request -Core $core -ArgumentList @((Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName))
-    }
-    return (Invoke-DssRpcKey -Request $request -Body {
-        param($key)
-        $removed = ($null -ne $key) -and (Test-DssRpcValueName -Key $key -Name $valueName)
-        if ($removed) { $key.DeleteValue($valueName, $false) }
-        return @{ ok = $true; data = @{ removed = $removed } }
-    })
+    if (-not $r['ok'] -and [string]$r['error']['id'] -eq 'ServiceNotFound') { return @{ ok = $true; data = @{ removed = $false } } }
+    if (-not $r['ok']) { return $r }
+    return @{ ok = $true; data = @{ removed = ([string]$r['data']['action'] -eq 'Removed') } }
 }

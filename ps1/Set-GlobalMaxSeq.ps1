@@ -38,56 +38,5 @@ Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation {
         $data = [int]$d
     }
 
-    if ([string]$request['transport'] -eq 'Rpc') {
-        return (Invoke-DssRpcKey -Request $request -MustExist -Body {
-            param($key)
-            $present = Test-DssRpcValueName -Key $key -Name $valueName
-            $action = 'None'
-            if ($remove) {
-                if ($present) { $key.DeleteValue($valueName, $false); $action = 'Removed' }
-            } else {
-                $action = 'Created'
-                if ($present) {
-                    $kind = [string]$key.GetValueKind($valueName)
-                    $old = $key.GetValue($valueName, $null, 'DoNotExpandEnvironmentNames')
-                    if ($kind -eq 'DWord' -and [int]$old -eq $data) { $action = 'None' }
-                    elseif ($kind -eq 'DWord') { $action = 'Updated' }
-                    else { $key.DeleteValue($valueName, $false); $action = 'Replaced' }
-                }
-                if ($action -ne 'None') { $key.SetValue($valueName, $data, [Microsoft.Win32.RegistryValueKind]'DWord') }
-            }
-            return @{ ok = $true; data = @{ action = $action } }
-        })
-    }
-
-    # PowerShell 2.0 only below: under Remoting this runs on the DSS.
-    $core = {
-        param([string]$KeyPath, [string]$ValueName, [bool]$Remove, [int]$Data)
-        $ErrorActionPreference = 'Stop'
-        if (-not (Test-Path -LiteralPath $KeyPath)) {
-            return @{ ok = $false; error = @{ id = 'ServiceNotFound'; category = 'ObjectNotFound'; target = $KeyPath; message = ('The service key ' + $KeyPath + ' does not exist on ' + [Environment]::MachineName + '; nothing was written.') } }
-        }
-        $props = Get-ItemProperty -LiteralPath $KeyPath
-        $prop = $null
-        if ($null -ne $props) { $prop = $props.PSObject.Properties[$ValueName] }
-        if ($Remove) {
-            if ($null -eq $prop) { return @{ ok = $true; data = @{ action = 'None' } } }
-            Remove-ItemProperty -LiteralPath $KeyPath -Name $ValueName
-            return @{ ok = $true; data = @{ action = 'Removed' } }
-        }
-        if ($null -eq $prop) {
-            $null = New-ItemProperty -LiteralPath $KeyPath -Name $ValueName -PropertyType DWord -Value $Data
-            return @{ ok = $true; data = @{ action = 'Created' } }
-        }
-        if ($prop.Value -is [int]) {
-            if ([int]$prop.Value -eq $Data) { return @{ ok = $true; data = @{ action = 'None' } } }
-            Set-ItemProperty -LiteralPath $KeyPath -Name $ValueName -Value $Data
-            return @{ ok = $true; data = @{ action = 'Updated' } }
-        }
-        # Another kind: Set-ItemProperty would keep it, so remove and create as DWord.
-        Remove-ItemProperty -LiteralPath $KeyPath -Name $ValueName
-        $null = New-ItemProperty -LiteralPath $KeyPath -Name $ValueName -PropertyType DWord -Value $Data
-        return @{ ok = $true; data = @{ action = 'Replaced' } }
-    }
-    return (Invoke-DssCore -Request $request -Core $core -ArgumentList @((Get-DssRequestField -Request $request -Name 'key.psPath'), $valueName, [bool]$remove, [int]$data))
+    return (Set-DssServiceValue -Request $request -ValueName $valueName -PropertyType DWord -Kind DWord -Value $data -Remove:$remove)
 }

@@ -40,62 +40,6 @@ Invoke-DssOperation -RequestBase64 $RequestBase64 -Operation {
     foreach ($n in $names) {
         if ($null -eq $n -or $n.Length -eq 0) { throw (New-DssException -Id 'InvalidRequestor' -Message 'An empty requestor name would end the REG_MULTI_SZ list early; nothing was written.') }
     }
-
-    if ([string]$request['transport'] -eq 'Rpc') {
-        $kindName = Get-DssRequestField -Request $request -Name 'value.dotnetKind'
-        return (Invoke-DssRpcKey -Request $request -MustExist -Body {
-            param($key)
-            $action = 'Created'
-            $previous = $null
-            if (Test-DssRpcValueName -Key $key -Name $valueName) {
-                $kind = [string]$key.GetValueKind($valueName)
-                $old = $key.GetValue($valueName, $null, 'DoNotExpandEnvironmentNames')
-                $previous = @($old)
-                $action = 'Replaced'
-                if ($kind -eq $kindName) {
-                    $action = 'Updated'
-                    $same = ($old -is [string[]]) -and ($old.Length -eq $names.Length)
-                    if ($same) { for ($i = 0; $i -lt $names.Length; $i++) { if (-not [string]::Equals($old[$i], $names[$i], [StringComparison]::Ordinal)) { $same = $false } } }
-                    if ($same) { $action = 'None' }
-                } else {
-                    $key.DeleteValue($valueName, $false)
-                }
-            }
-            if ($action -ne 'None') { $key.SetValue($valueName, $names, [Microsoft.Win32.RegistryValueKind]$kindName) }
-            return @{ ok = $true; data = @{ action = $action; previous = $previous } }
-        })
-    }
-
-    # PowerShell 2.0 only below: under Remoting this runs on the DSS.
-    $core = {
-        param([string]$KeyPath, [string]$ValueName, [string]$PropertyType, [string[]]$Names)
-        $ErrorActionPreference = 'Stop'
-        if (-not (Test-Path -LiteralPath $KeyPath)) {
-            return @{ ok = $false; error = @{ id = 'ServiceNotFound'; category = 'ObjectNotFound'; target = $KeyPath; message = ('The service key ' + $KeyPath + ' does not exist on ' + [Environment]::MachineName + '; nothing was written.') } }
-        }
-        $props = Get-ItemProperty -LiteralPath $KeyPath
-        $prop = $null
-        if ($null -ne $props) { $prop = $props.PSObject.Properties[$ValueName] }
-        if ($null -eq $prop) {
-            $null = New-ItemProperty -LiteralPath $KeyPath -Name $ValueName -PropertyType $PropertyType -Value $Names
-            return @{ ok = $true; data = @{ action = 'Created'; previous = $null } }
-        }
-        $old = $prop.Value
-        if ($old -is [string[]]) {
-            $same = $old.Length -eq $Names.Length
-            if ($same) { for ($i = 0; $i -lt $Names.Length; $i++) { if (-not [string]::Equals($old[$i], $Names[$i], [StringComparison]::Ordinal)) { $same = $false } } }
-            if ($same) { return @{ ok = $true; data = @{ action = 'None'; previous = $old } } }
-            Set-ItemProperty -LiteralPath $KeyPath -Name $ValueName -Value $Names
-            return @{ ok = $true; data = @{ action = 'Updated'; previous = $old } }
-        }
-        # Another kind (REG_SZ, ...): Set-ItemProperty would keep that kind, so remove and create.
-        Remove-ItemProperty -LiteralPath $KeyPath -Name $ValueName
-        $null = New-ItemProperty -LiteralPath $KeyPath -Name $ValueName -PropertyType $PropertyType -Value $Names
-        return @{ ok = $true; data = @{ action = 'Replaced'; previous = @([string]$old) } }
-    }
-    return (Invoke-DssCore -Request $request -Core $core -ArgumentList @(
-        (Get-DssRequestField -Request $request -Name 'key.psPath'),
-        $valueName,
-        (Get-DssRequestField -Request $request -Name 'value.psPropertyType'),
-        $names))
+    return (Set-DssServiceValue -Request $request -ValueName $valueName -PropertyType (Get-DssRequestField -Request $request -Name 'value.psPropertyType') `
+        -Kind (Get-DssRequestField -Request $request -Name 'value.dotnetKind') -Value $names -WithPrevious)
 }

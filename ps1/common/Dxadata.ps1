@@ -12,6 +12,27 @@ function Join-DssWindowsPath {
     return $Parent.TrimEnd('\') + '\' + $Child.TrimStart('\')
 }
 
+function Get-DssImageBinary {
+    <#
+    .SYNOPSIS
+        The binary a service's ImagePath names: the path inside its quotes, or, unquoted, the text
+        up to and including the first .EXE (what follows are arguments). Environment strings stay
+        as they are: they are the DSS's, expanded there.
+    .DESCRIPTION
+        An opening quote without a closing one is dropped and the rest read as unquoted.
+    #>
+    param([AllowNull()][AllowEmptyString()][string]$ImagePath)
+    $binary = ([string]$ImagePath).Trim()
+    if ($binary.StartsWith('"')) {
+        $end = $binary.IndexOf('"', 1)
+        if ($end -gt 0) { return $binary.Substring(1, $end - 1) }
+        $binary = $binary.Substring(1)
+    }
+    $exe = $binary.ToLowerInvariant().IndexOf('.exe')
+    if ($exe -gt 0) { $binary = $binary.Substring(0, $exe + 4) }
+    return $binary
+}
+
 function Get-DssDxadataCandidates {
     <#
     .SYNOPSIS
@@ -38,14 +59,7 @@ function Get-DssDxadataCandidates {
         [void]$list.Add(@{ path = (Join-DssWindowsPath -Parent $InstallPath.Trim() -Child $DxadataFolder); source = 'Setup'; authoritative = $false })
     }
     if ($ImagePath -and $ImagePath.Trim()) {
-        $image = $ImagePath.Trim()
-        if ($image.StartsWith('"')) {
-            $end = $image.IndexOf('"', 1)
-            if ($end -gt 0) { $image = $image.Substring(1, $end - 1) }
-        } else {
-            $exe = $image.ToLowerInvariant().IndexOf('.exe')
-            if ($exe -gt 0) { $image = $image.Substring(0, $exe + 4) }
-        }
+        $image = Get-DssImageBinary -ImagePath $ImagePath
         # ImagePath is <install>\BIN\DXA.EXE (Q143380): the install folder is two levels up, and
         # only when the binary's folder really is the contract's BIN folder.
         $binFolder = $Binary.Split('\')[0]

@@ -6,7 +6,8 @@ function Get-DssFileCore {
     <#
     .SYNOPSIS
         The core scriptblock for the file scripts (stat, open-for-write test, hash, chunked read,
-        verified delete). PowerShell 2.0 and .NET 2.0 only; runs on the DSS under Remoting.
+        verified delete) and for the version of the DXA binary (environment strings expanded where
+        the core runs). PowerShell 2.0 and .NET 2.0 only; runs on the DSS under Remoting.
     .DESCRIPTION
         "Open for write" means: opening the file for reading while denying write sharing
         (FileShare.Read) fails with a sharing violation (Win32 32 or 33), so some process holds it
@@ -69,6 +70,22 @@ function Get-DssFileCore {
             $fi = New-Object System.IO.FileInfo($Path)
             if (-not $fi.Exists) { return @{ ok = $true; data = @{ exists = $false } } }
             return @{ ok = $true; data = (& $describe $fi) }
+        }
+        if ($Action -eq 'Version') {
+            # A binary's file version, null when it cannot be read (not there, no version resource).
+            $version = $null
+            try {
+                $binary = [Environment]::ExpandEnvironmentVariables($Path)
+                if ([System.IO.File]::Exists($binary)) {
+                    $info = [System.Diagnostics.FileVersionInfo]::GetVersionInfo($binary)
+                    if (-not ($info.FileMajorPart -eq 0 -and $info.FileMinorPart -eq 0 -and $info.FileBuildPart -eq 0)) {
+                        $version = [string]$info.FileMajorPart + '.' + [string]$info.FileMinorPart + '.' + [string]$info.FileBuildPart + '.' + [string]$info.FilePrivatePart
+                    }
+                }
+            } catch {
+                $version = $null
+            }
+            return @{ ok = $true; data = @{ version = $version } }
         }
         if (-not [System.IO.File]::Exists($Path)) {
             if ($Action -eq 'OpenForWrite') { return @{ ok = $true; data = @{ exists = $false; openForWrite = $false } } }

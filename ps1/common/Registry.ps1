@@ -152,3 +152,136 @@ function Get-DssValueKindName {
     if ($Value -is [long]) { return 'QWord' }
     return 'Unknown'
 }
+
+# ---------------------------------------------------------------------------------------------
+# Writing one value under the service key, over any transport
+# ---------------------------------------------------------------------------------------------
+
+function Get-DssValueWriteCore {
+    <#
+    .SYNOPSIS
+        The core scriptblock that writes one value under the service key, or removes it
+        (Set-ResyncValue.ps1, Set-GlobalMaxSeq.ps1, Remove-ResyncValue.ps1). PowerShell 2.0 only;
+        runs on the DSS under Remoting.
+    .DESCRIPTION
+        A missing service key means the service does not exist: ServiceNotFound, nothing written.
+        With Remove the value is removed (None when absent). Otherwise, as in Carbon.Registry's
+        Set-CRegistryKeyValue: a missing value is created with New-ItemProperty -PropertyType; one
+        of the same kind is updated with Set-ItemProperty (which keeps its kind), or left alone when
+        it already holds this value (DWord: the same number; MultiString: the same strings in the
+        same order, compared ordinally); one of another kind is removed and created again, since
+        Set-ItemProperty would keep that kind. With WithPrevious, data also carries previous: what
+        the value held (null when it was created).
+    #>
+    return {
+        param([string]$KeyPath, [string]$ValueName, [string]$PropertyType, $Value, [bool]$Remove, [bool]$WithPrevious)
+        $ErrorActionPreference = 'Stop'
+        if (-not (Test-Path -LiteralPath $KeyPath)) {
+            return @{ ok = $false; error = @{ id = 'ServiceNotFound'; category = 'ObjectNotFound'; target = $KeyPath; message = ('The service key ' + $KeyPath + ' does not exist on ' + [Environment]::MachineName + '; nothing was written.') } }
+        }
+        $done = {
+            param([string]$action, $previous)
+            $data = @{ action = $action }
+            if ($WithPrevious) { $data['previous'] = $previous }
+            return @{ ok = $true; data = $data }
+        }
+        $props = Get-ItemProperty -LiteralPath $KeyPath
+        $prop = $null
+        if ($null -ne $props) { $prop = $props.PSObject.Properties[$ValueName] }
+        if ($Remove) {
+            if ($null -eq $prop) { return (& $done 'None' $null) }
+            Remove-ItemProperty -LiteralPath $KeyPath -Name $ValueName
+            return (& $done 'Removed' $null)
+        }
+        # Under Remoting the value arrives deserialized (a list, a number): give it its registry type.
+        if ($PropertyType -eq 'MultiString') { $Value = [string[]]@($Value) } else { $Value = [int]$Value }
+        if ($null -eq $prop) {
+            $null = New-ItemProperty -LiteralPath $KeyPath -Name $ValueName -PropertyType $PropertyType -Value $Value
+            return (& $done 'Created' $null)
+        }
+        $old = $prop.Value
+        $same = $false
+        if ($PropertyType -eq 'MultiString') {
+            $sameKind = $old -is [string[]]
+            if ($sameKind) {
+                $same = $old.Length -eq $Value.Length
+                if ($same) { for ($i = 0; $i -lt $Value.Length; $i++) { if (-not [string]::Equals($old[$i], $Value[$i], [StringComparison]::Ordinal)) { $same = $false } } }
+            }
+        } else {
+            $sameKind = $old -is [int]
+            if ($sameKind) { $same = [int]$old -eq $Value }
+        }
+        if ($same) { return (& $done 'None' $old) }
+        if ($sameKind) {
+            Set-ItemProperty -LiteralPath $KeyPath -Name $ValueName -Value $Value
+            return (& $done 'Updated' $old)
+        }
+        Remove-ItemProperty -LiteralPath $KeyPath -Name $ValueName
+        $null = New-ItemProperty -LiteralPath $KeyPath -Name $ValueName -PropertyType $PropertyType -Value $Value
+        return (& $done 'Replaced' @([string]$old))
+    }
+}
+
+function Set-DssServiceValue {
+    <#
+    .SYNOPSIS
+        Writes (or with Remove removes) one value under the request's service key over the
+        request's transport; returns @{ ok; data = @{ action = Created|Updated|Replaced|Removed|None
+        [; previous] } }.
+    .DESCRIPTION
+        Local and Remoting run Get-DssValueWriteCore (see there for the rules). Rpc applies the same
+        rules through the remote registry, RegistryKey.SetValue with the RegistryValueKind Kind; its
+        previous is what the value held, of whatever kind.
+    .PARAMETER PropertyType
+        The registry provider's property type (New-ItemProperty -PropertyType): DWord or
+        MultiString. Not needed with Remove.
+    .PARAMETER Kind
+        The RegistryValueKind for Rpc (the same names for these two types). Not needed with Remove.
+    #>
+    param(
+        [Parameter(Mandatory=$true)][hashtable]$Request,
+        [Parameter(Mandatory=$true)][string]$ValueName,
+        [ValidateSet('DWord', 'MultiString')][string]$PropertyType,
+        [string]$Kind,
+        [AllowNull()]$Value,
+        [switch]$Remove,
+        [switch]$WithPrevious
+    )
+    if ([string]$Request['transport'] -ne 'Rpc') {
+        return (Invoke-DssCore -Request $Request -Core (Get-DssValueWriteCore) -ArgumentList @(
+            (Get-DssRequestField -Request $Request -Name 'key.psPath'), $ValueName, $PropertyType, $Value, [bool]$Remove, [bool]$WithPrevious))
+    }
+    return (Invoke-DssRpcKey -Request $Request -MustExist -Body {
+        param($key)
+        $action = 'None'
+        $previous = $null
+        $present = Test-DssRpcValueName -Key $key -Name $ValueName
+        if ($Remove) {
+            if ($present) { $key.DeleteValue($ValueName, $false); $action = 'Removed' }
+        } else {
+            $action = 'Created'
+            if ($present) {
+                $oldKind = [string]$key.GetValueKind($ValueName)
+                $old = $key.GetValue($ValueName, $null, 'DoNotExpandEnvironmentNames')
+                $previous = @($old)
+                if ($oldKind -ne $Kind) {
+                    $key.DeleteValue($ValueName, $false)
+                    $action = 'Replaced'
+                } else {
+                    $action = 'Updated'
+                    if ($PropertyType -eq 'MultiString') {
+                        $same = ($old -is [string[]]) -and ($old.Length -eq $Value.Length)
+                        if ($same) { for ($i = 0; $i -lt $Value.Length; $i++) { if (-not [string]::Equals($old[$i], $Value[$i], [StringComparison]::Ordinal)) { $same = $false } } }
+                    } else {
+                        $same = [int]$old -eq [int]$Value
+                    }
+                    if ($same) { $action = 'None' }
+                }
+            }
+            if ($action -ne 'None') { $key.SetValue($ValueName, $Value, [Microsoft.Win32.RegistryValueKind]$Kind) }
+        }
+        $data = @{ action = $action }
+        if ($WithPrevious) { $data['previous'] = $previous }
+        return @{ ok = $true; data = $data }
+    })
+}

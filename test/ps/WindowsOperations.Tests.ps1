@@ -118,6 +118,15 @@ BeforeAll {
         return $r
     }
 
+    # The service key exists; the three registry writes are mocked, recording their order in $WOT.Order.
+    function script:Add-ValueWriteMock {
+        $WOT.Order = New-Object System.Collections.ArrayList
+        Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+        Mock New-ItemProperty { [void]$WOT.Order.Add('New') }
+        Mock Set-ItemProperty { [void]$WOT.Order.Add('Set') }
+        Mock Remove-ItemProperty { [void]$WOT.Order.Add('Remove') }
+    }
+
     # A registry key as RegistryKey.OpenRemoteBaseKey would give it, recording every call.
     function script:New-FakeRemoteRegistry([string]$SubKey, [hashtable]$Values, [hashtable]$Kinds) {
         $log = New-Object System.Collections.ArrayList
@@ -344,13 +353,7 @@ Describe 'Get-ResyncValue.ps1' {
 
 Describe 'Set-ResyncValue.ps1' {
     Context 'Local' {
-        BeforeEach {
-            $WOT.Order = New-Object System.Collections.ArrayList
-            Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
-            Mock New-ItemProperty { [void]$WOT.Order.Add('New') }
-            Mock Set-ItemProperty { [void]$WOT.Order.Add('Set') }
-            Mock Remove-ItemProperty { [void]$WOT.Order.Add('Remove') }
-        }
+        BeforeEach { Add-ValueWriteMock }
 
         It 'creates a missing value with New-ItemProperty -PropertyType MultiString, names byte for byte' {
             Mock Get-ItemProperty { [pscustomobject]@{ ImagePath = 'x' } }
@@ -398,6 +401,21 @@ Describe 'Set-ResyncValue.ps1' {
             (Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Local' @{ names = @('PO1', '') })).error.id | Should -Be 'InvalidRequestor'
             Should -Invoke New-ItemProperty -Exactly 0
             Should -Invoke Set-ItemProperty -Exactly 0
+        }
+
+        It 'reports what the value held as previous: null when created, the strings otherwise' {
+            Mock Get-ItemProperty { [pscustomobject]@{ ImagePath = 'x' } }
+            $r = Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Local' @{ names = @('PO1') })
+            $WOT.LastLine | Should -Match '"previous":null'
+            Mock Get-ItemProperty { [pscustomobject]@{ ResyncConnectionRDNs = [string[]]@('PO1', 'PO2') } }
+            (Test-SameStrings (Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Local' @{ names = @('PO1', 'PO2') })).data.previous @('PO1', 'PO2')) | Should -BeTrue
+            (Test-SameStrings (Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Local' @{ names = @('PO3') })).data.previous @('PO1', 'PO2')) | Should -BeTrue
+            Mock Get-ItemProperty { [pscustomobject]@{ ResyncConnectionRDNs = 'PO1' } }
+            (Test-SameStrings (Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Local' @{ names = @('PO1') })).data.previous @('PO1')) | Should -BeTrue
+            Mock Get-ItemProperty { [pscustomobject]@{ ResyncConnectionRDNs = [int]5 } }
+            $r = Invoke-DssScript 'Set-ResyncValue.ps1' (New-Request 'Local' @{ names = @('PO1') })
+            $r.data.action | Should -Be 'Replaced'
+            $WOT.LastLine | Should -Match '"previous":\["5"\]'
         }
 
         It 'maps a registry access failure to AccessDenied' {
@@ -451,6 +469,181 @@ Describe 'Set-ResyncValue.ps1' {
     }
 }
 
+Describe 'Set-GlobalMaxSeq.ps1 (the write core and the Rpc writer, as REG_DWORD)' {
+    BeforeAll {
+        $WOT.SeqName = $WOT.Contract.globalMaxSeqValue.name
+        function script:New-SeqRequest([string]$Transport, $Data) {
+            return (New-Request $Transport @{ value = @{ name = $WOT.SeqName }; data = $Data })
+        }
+    }
+
+    Context 'Local' {
+        BeforeEach { Add-ValueWriteMock }
+
+        It 'creates a missing value with New-ItemProperty -PropertyType DWord; data is the action alone' {
+            Mock Get-ItemProperty { [pscustomobject]@{ ImagePath = 'x' } }
+            $r = Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Local' 1)
+            $r.data.action | Should -Be 'Created'
+            @($r.data.PSObject.Properties | ForEach-Object { $_.Name }) | Should -Be @('action')
+            Should -Invoke New-ItemProperty -Exactly 1 -ParameterFilter { $LiteralPath -eq $WOT.KeyPath -and $Name -ceq $WOT.SeqName -and $PropertyType -eq 'DWord' -and $Value -is [int] -and $Value -eq 1 }
+            @($WOT.Order) | Should -Be @('New')
+        }
+
+        It 'leaves an equal REG_DWORD alone, and updates another number with Set-ItemProperty' {
+            Mock Get-ItemProperty { [pscustomobject]@{ GlobalMaxSeqInResync = [int]1 } }
+            (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Local' 1)).data.action | Should -Be 'None'
+            @($WOT.Order).Count | Should -Be 0
+            Mock Get-ItemProperty { [pscustomobject]@{ GlobalMaxSeqInResync = [int]7 } }
+            (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Local' 1)).data.action | Should -Be 'Updated'
+            Should -Invoke Set-ItemProperty -Exactly 1 -ParameterFilter { $LiteralPath -eq $WOT.KeyPath -and $Name -ceq $WOT.SeqName -and $Value -is [int] -and $Value -eq 1 }
+            @($WOT.Order) | Should -Be @('Set')
+        }
+
+        It 'replaces a value of another kind (REG_SZ "1"): Remove-ItemProperty, then New-ItemProperty DWord' {
+            Mock Get-ItemProperty { [pscustomobject]@{ GlobalMaxSeqInResync = '1' } }
+            $r = Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Local' 1)
+            $r.data.action | Should -Be 'Replaced'
+            @($WOT.Order) | Should -Be @('Remove', 'New')
+            Should -Invoke New-ItemProperty -Exactly 1 -ParameterFilter { $PropertyType -eq 'DWord' -and $Value -is [int] -and $Value -eq 1 }
+        }
+
+        It 'removes with data null (Removed), does nothing when absent (None), and writes nothing without the key' {
+            Mock Get-ItemProperty { [pscustomobject]@{ GlobalMaxSeqInResync = [int]1 } }
+            (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Local' $null)).data.action | Should -Be 'Removed'
+            Should -Invoke Remove-ItemProperty -Exactly 1 -ParameterFilter { $LiteralPath -eq $WOT.KeyPath -and $Name -ceq $WOT.SeqName }
+            Mock Get-ItemProperty { [pscustomobject]@{ ImagePath = 'x' } }
+            (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Local' $null)).data.action | Should -Be 'None'
+            Mock Test-Path { $false } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+            (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Local' $null)).error.id | Should -Be 'ServiceNotFound'
+            (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Local' 1)).error.id | Should -Be 'ServiceNotFound'
+            @($WOT.Order) | Should -Be @('Remove')
+        }
+    }
+
+    Context 'Remoting' {
+        BeforeEach {
+            $WOT.FakeSession = [pscustomobject]@{ State = 'Opened' }
+            $global:ResyncGlbDss = @{ Transport = 'Remoting'; ComputerName = 'DSS01'; Session = $WOT.FakeSession }
+            Mock Invoke-Command { & $ScriptBlock @ArgumentList } -RemoveParameterType Session
+            Add-ValueWriteMock
+        }
+        AfterEach { Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue }
+
+        It 'runs the write core on the DSS through the session: another kind is replaced by a REG_DWORD' {
+            Mock Get-ItemProperty { [pscustomobject]@{ GlobalMaxSeqInResync = [byte[]]@(1, 0, 0, 0) } }
+            (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Remoting' 1)).data.action | Should -Be 'Replaced'
+            Should -Invoke Invoke-Command -Exactly 1 -ParameterFilter { $Session -eq $WOT.FakeSession }
+            @($WOT.Order) | Should -Be @('Remove', 'New')
+            Should -Invoke New-ItemProperty -Exactly 1 -ParameterFilter { $LiteralPath -eq $WOT.KeyPath -and $PropertyType -eq 'DWord' -and $Value -eq 1 }
+        }
+    }
+
+    Context 'Rpc' {
+        It 'creates with RegistryValueKind.DWord, leaves an equal value alone, updates, replaces another kind, removes' {
+            $writes = { @($WOT.Reg.Log | Where-Object { $_.op -eq 'SetValue' -or $_.op -eq 'DeleteValue' }) }
+            $WOT.Reg = New-FakeRemoteRegistry $WOT.Contract.serviceKey.subKey @{} @{}
+            Mock Open-DssRemoteBaseKey { $WOT.Reg }
+            (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Rpc' 1)).data.action | Should -Be 'Created'
+            $set = @(& $writes)
+            $set.Count | Should -Be 1
+            $set[0].name | Should -BeExactly $WOT.SeqName
+            $set[0].kind | Should -Be ([Microsoft.Win32.RegistryValueKind]::DWord)
+            $set[0].value | Should -BeOfType [int]
+            $set[0].value | Should -Be 1
+            (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Rpc' 1)).data.action | Should -Be 'None'
+            @(& $writes).Count | Should -Be 1
+            (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Rpc' 2)).data.action | Should -Be 'Updated'
+            @(& $writes | ForEach-Object { $_.op }) | Should -Be @('SetValue', 'SetValue')
+
+            $WOT.Reg = New-FakeRemoteRegistry $WOT.Contract.serviceKey.subKey @{ GlobalMaxSeqInResync = '1' } @{ GlobalMaxSeqInResync = 'String' }
+            $r = Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Rpc' 1)
+            $r.data.action | Should -Be 'Replaced'
+            @($r.data.PSObject.Properties | ForEach-Object { $_.Name }) | Should -Be @('action')
+            @(& $writes | ForEach-Object { $_.op }) | Should -Be @('DeleteValue', 'SetValue')
+            (& $writes)[1].kind | Should -Be ([Microsoft.Win32.RegistryValueKind]::DWord)
+            (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Rpc' $null)).data.action | Should -Be 'Removed'
+            (Invoke-DssScript 'Set-GlobalMaxSeq.ps1' (New-SeqRequest 'Rpc' $null)).data.action | Should -Be 'None'
+            @(& $writes | ForEach-Object { $_.op }) | Should -Be @('DeleteValue', 'SetValue', 'DeleteValue')
+        }
+    }
+}
+
+Describe 'Get-DxaSequenceSettings.ps1 and the ImagePath''s binary' {
+    It 'takes the binary out of an ImagePath: inside its quotes, else up to .EXE; environment strings kept' {
+        Get-DssImageBinary -ImagePath 'C:\EXCHSRVR\BIN\DXA.EXE' | Should -BeExactly 'C:\EXCHSRVR\BIN\DXA.EXE'
+        Get-DssImageBinary -ImagePath '  C:\EXCHSRVR\BIN\DXA.EXE -service  ' | Should -BeExactly 'C:\EXCHSRVR\BIN\DXA.EXE'
+        Get-DssImageBinary -ImagePath '"C:\Program Files\Exch.exe.d\BIN\DXA.EXE" -service' | Should -BeExactly 'C:\Program Files\Exch.exe.d\BIN\DXA.EXE'
+        Get-DssImageBinary -ImagePath '"%SystemDrive%\EXCHSRVR\BIN\DXA"' | Should -BeExactly '%SystemDrive%\EXCHSRVR\BIN\DXA'
+        Get-DssImageBinary -ImagePath '"C:\EXCHSRVR\BIN\DXA.EXE -service' | Should -BeExactly 'C:\EXCHSRVR\BIN\DXA.EXE'
+        Get-DssImageBinary -ImagePath '' | Should -BeExactly ''
+        Get-DssImageBinary -ImagePath $null | Should -BeExactly ''
+    }
+
+    It 'Remoting: reads the values on the DSS, then the version of the binary there, with the DSS''s environment' {
+        $WOT.Dll = [System.Management.Automation.PSObject].Assembly.Location
+        $info = [System.Diagnostics.FileVersionInfo]::GetVersionInfo($WOT.Dll)
+        $expected = [string]$info.FileMajorPart + '.' + [string]$info.FileMinorPart + '.' + [string]$info.FileBuildPart + '.' + [string]$info.FilePrivatePart
+        $WOT.Binary = '%RESYNCGLB_TEST_DXA%' + [System.IO.Path]::DirectorySeparatorChar + (Split-Path -Leaf $WOT.Dll)
+        $WOT.Image = '"' + $WOT.Binary + '" -service'
+        $WOT.FakeSession = [pscustomobject]@{ State = 'Opened' }
+        $global:ResyncGlbDss = @{ Transport = 'Remoting'; ComputerName = 'DSS01'; Session = $WOT.FakeSession }
+        $env:RESYNCGLB_TEST_DXA = Split-Path -Parent $WOT.Dll
+        try {
+            Mock Invoke-Command { & $ScriptBlock @ArgumentList } -RemoveParameterType Session
+            Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+            Mock Get-ItemProperty { [pscustomobject]@{ GlobalMaxSeqInResync = [int]1; ImagePath = $WOT.Image } }
+            $r = Invoke-DssScript 'Get-DxaSequenceSettings.ps1' (New-Request 'Remoting' @{ value = @{ name = $WOT.Contract.globalMaxSeqValue.name }; imagePathValue = $WOT.Contract.imagePathValue.name })
+            $r.ok | Should -BeTrue
+            $r.data.keyExists | Should -BeTrue
+            $r.data.present | Should -BeTrue
+            $r.data.kind | Should -Be 'DWord'
+            $r.data.value | Should -Be 1
+            $r.data.imagePath | Should -BeExactly $WOT.Image
+            $r.data.version | Should -BeExactly $expected
+            # Both reads go to the DSS; the binary travels unexpanded, as data, and is expanded there.
+            Should -Invoke Invoke-Command -Exactly 2 -ParameterFilter { $Session -eq $WOT.FakeSession }
+            Should -Invoke Invoke-Command -Exactly 1 -ParameterFilter { $ArgumentList[0] -eq 'Version' -and $ArgumentList[1] -ceq $WOT.Binary }
+        } finally {
+            Remove-Item -Path Env:\RESYNCGLB_TEST_DXA -ErrorAction SilentlyContinue
+            Remove-Variable -Name ResyncGlbDss -Scope Global -ErrorAction SilentlyContinue
+        }
+    }
+
+    It 'Local: no ImagePath, no version read; no service key, keyExists false' {
+        Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+        Mock Get-ItemProperty { [pscustomobject]@{ GlobalMaxSeqInResync = 'x' } }
+        Mock Get-DssFileCore { throw 'no binary to read' }
+        $req = New-Request 'Local' @{ value = @{ name = $WOT.Contract.globalMaxSeqValue.name }; imagePathValue = $WOT.Contract.imagePathValue.name }
+        $r = Invoke-DssScript 'Get-DxaSequenceSettings.ps1' $req
+        $r.data.present | Should -BeTrue
+        $r.data.kind | Should -Be 'String'
+        $r.data.value | Should -BeNullOrEmpty
+        $r.data.imagePath | Should -BeNullOrEmpty
+        $r.data.version | Should -BeNullOrEmpty
+        Mock Test-Path { $false } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+        $r = Invoke-DssScript 'Get-DxaSequenceSettings.ps1' $req
+        $r.data.keyExists | Should -BeFalse
+        Should -Invoke Get-DssFileCore -Exactly 0
+    }
+
+    It 'Rpc: the binary is read over the admin share; an opening quote without its closing one is dropped' {
+        Mock Get-DssRpcValue { @{ keyExists = $true; present = $true; kind = 'DWord'; value = [int]0 } }
+        Mock Get-DssRpcValue { @{ keyExists = $true; present = $true; kind = 'ExpandString'; value = '"C:\EXCHSRVR\BIN\DXA.EXE -service' } } -ParameterFilter { $Name -eq $WOT.Contract.imagePathValue.name }
+        Mock Get-DssFileCore { { param($Action, $Path) $WOT.VersionRead = @($Action, $Path); @{ ok = $true; data = @{ version = '5.5.2653.0' } } } }
+        $WOT.VersionRead = $null
+        $r = Invoke-DssScript 'Get-DxaSequenceSettings.ps1' (New-Request 'Rpc' @{ value = @{ name = $WOT.Contract.globalMaxSeqValue.name }; imagePathValue = $WOT.Contract.imagePathValue.name })
+        $r.data.value | Should -Be 0
+        $r.data.version | Should -BeExactly '5.5.2653.0'
+        $WOT.VersionRead | Should -Be @('Version', '\\DSS01\C$\EXCHSRVR\BIN\DXA.EXE')
+        # A path with an environment string cannot be expanded from here: left unread.
+        Mock Get-DssRpcValue { @{ keyExists = $true; present = $true; kind = 'ExpandString'; value = '%SystemDrive%\EXCHSRVR\BIN\DXA.EXE' } } -ParameterFilter { $Name -eq $WOT.Contract.imagePathValue.name }
+        $WOT.VersionRead = $null
+        $r = Invoke-DssScript 'Get-DxaSequenceSettings.ps1' (New-Request 'Rpc' @{ value = @{ name = $WOT.Contract.globalMaxSeqValue.name }; imagePathValue = $WOT.Contract.imagePathValue.name })
+        $r.data.version | Should -BeNullOrEmpty
+        $WOT.VersionRead | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Remove-ResyncValue.ps1' {
     It 'removes a present value with Remove-ItemProperty, and does nothing when absent' {
         Mock Test-Path { $true } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
@@ -461,6 +654,21 @@ Describe 'Remove-ResyncValue.ps1' {
         Mock Get-ItemProperty { [pscustomobject]@{ ImagePath = 'x' } }
         (Invoke-DssScript 'Remove-ResyncValue.ps1' (New-Request)).data.removed | Should -BeFalse
         Should -Invoke Remove-ItemProperty -Exactly 1
+    }
+
+    It 'a missing service key is nothing to remove: removed false, no error, nothing written (Local, Rpc)' {
+        Mock Test-Path { $false } -ParameterFilter { $LiteralPath -eq $WOT.KeyPath }
+        Mock Remove-ItemProperty { }
+        $r = Invoke-DssScript 'Remove-ResyncValue.ps1' (New-Request)
+        $r.ok | Should -BeTrue
+        $r.data.removed | Should -BeFalse
+        Should -Invoke Remove-ItemProperty -Exactly 0
+        $WOT.Reg = New-FakeRemoteRegistry 'SOFTWARE\Other' @{} @{}
+        Mock Open-DssRemoteBaseKey { $WOT.Reg }
+        $r = Invoke-DssScript 'Remove-ResyncValue.ps1' (New-Request 'Rpc')
+        $r.ok | Should -BeTrue
+        $r.data.removed | Should -BeFalse
+        @($WOT.Reg.Log | Where-Object { $_.op -eq 'DeleteValue' }).Count | Should -Be 0
     }
 
     It 'Rpc: DeleteValue on the remote key' {
