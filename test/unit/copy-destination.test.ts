@@ -36,6 +36,45 @@ describe('DestinationWriter', () => {
   });
 });
 
+describe('DestinationWriter write-back ahead of the final flush', () => {
+  type WithHandle = { fh: { datasync: () => Promise<void> } };
+  const big = Buffer.alloc(32 * 1024 * 1024, 7);
+
+  it('starts write-back once 32 MiB are written, and finish() still flushes and checks the copy', async () => {
+    const dir = tempDir();
+    const w = await DestinationWriter.open(await checkDestination(dir, 'RESYNC.GLB', big.length + 4, true));
+    const fh = (w as unknown as WithHandle).fh;
+    let calls = 0;
+    const real = fh.datasync.bind(fh);
+    fh.datasync = () => {
+      calls++;
+      return real();
+    };
+    await w.write(Buffer.from('abcd'), 4, 0);
+    expect(calls).toBe(0);
+    await w.write(big, big.length, 4);
+    expect(calls).toBe(1);
+    await w.finish(big.length + 4, big.length + 4);
+    expect(await w.commit(new Date(), new MemoryReporter(), false)).toBeNull();
+    expect(readdirSync(dir)).toEqual(['RESYNC.GLB']);
+  });
+
+  it('a write-back that fails during the copy fails finish(), naming the flush, and the copy is never committed', async () => {
+    const dir = tempDir();
+    const w = await DestinationWriter.open(await checkDestination(dir, 'RESYNC.GLB', big.length, true));
+    (w as unknown as WithHandle).fh.datasync = () => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    await w.write(big, big.length, 0);
+    const err = await w.finish(big.length, big.length).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ResyncError);
+    expect((err as ResyncError).message).toMatch(/flushing .*RESYNC/);
+    await w.discard();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('destinationError', () => {
   const e = (code: string) => Object.assign(new Error(`${code}: injected`), { code });
   it.each([
