@@ -1,14 +1,19 @@
 // Builds the module that ships into dist/ResyncGlb, outside the source tree:
 //   - the module's own files, copied from module/ResyncGlb (manifest, root module, Public/, Private/, format, help);
-//   - bin/resync-glb.cjs: the CLI (src/cli/main.ts) bundled into one CommonJS file that needs nothing from
-//     node_modules at run time (test/unit/bundle.test.ts checks that from bin/meta.json, written here);
+//   - bin/resync-glb.main.cjs: the CLI (src/cli/main.ts) bundled into one CommonJS file that needs nothing
+//     from node_modules at run time (test/unit/bundle.test.ts checks that from bin/meta.json, written here),
+//     ending with its build id; bin/resync-glb.main.cjs.v8cache: V8's code cache for it, made by running
+//     it once (`--version`) with this very Node; bin/resync-glb.cjs: the entry point that runs the bundle
+//     with that cache (scripts/bundle-loader.cjs; docs/ARCHITECTURE.md, "The bundle");
 //   - ps1/: the Windows operations' fixed scripts (src/operations/windows/scripts.ts finds them beside bin/),
 //     with _Common.ps1 written as one file holding its parts (assembleCommon, below).
 // Nothing is written under module/ or ps1/, so an edit there is never overwritten by a build.
 //
 //   node build.mjs [--quiet]          import { buildModule, MODULE_OUT } from './build.mjs'
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,6 +50,31 @@ export function assembleCommon(ps1Dir) {
   return out.join('\n').trimEnd() + '\n';
 }
 
+const MAIN = 'resync-glb.main.cjs';
+
+// Runs the bundle once as the entry point would (same wrapper, same Node), then saves V8's code cache
+// for it, prefixed with the build id the bundle now ends with. The entry point uses a cache only when
+// the ids match; V8 itself refuses one made by another Node.
+const CACHE_MAKER = `
+const { readFileSync, writeFileSync } = require('node:fs');
+const { Script } = require('node:vm');
+const { wrap, createRequire } = require('node:module');
+const [main, entry, out, id] = process.argv.slice(1);
+const script = new Script(wrap(readFileSync(main, 'utf8')), { filename: main });
+process.on('exit', () => writeFileSync(out, Buffer.concat([Buffer.from(id, 'latin1'), script.createCachedData()])));
+process.argv = [process.argv[0], entry, '--version'];
+script.runInThisContext()({}, createRequire(main), { exports: {} }, entry, require('node:path').dirname(entry));
+`;
+
+function writeCodeCache(binDir) {
+  const main = join(binDir, MAIN);
+  const id = createHash('sha256').update(readFileSync(main)).digest('hex');
+  appendFileSync(main, `// resyncglb-build ${id}\n`);
+  copyFileSync(join(root, 'scripts', 'bundle-loader.cjs'), join(binDir, 'resync-glb.cjs'));
+  const r = spawnSync(process.execPath, ['-e', CACHE_MAKER, main, join(binDir, 'resync-glb.cjs'), `${main}.v8cache`, id], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`making the code cache for ${MAIN} failed (exit ${r.status}): ${r.stderr}`);
+}
+
 export async function buildModule({ quiet = false } = {}) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   // Built beside the final folder and renamed into place, so a reader never sees half a module.
@@ -54,12 +84,11 @@ export async function buildModule({ quiet = false } = {}) {
 
   const result = await build({
     entryPoints: [join(root, 'src', 'cli', 'main.ts')],
-    outfile: join(tmp, 'bin', 'resync-glb.cjs'),
+    outfile: join(tmp, 'bin', MAIN),
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
     define: { __RESYNCGLB_VERSION__: JSON.stringify(pkg.version) },
     // debug's optional colour support is loaded inside try/catch; nothing else may stay external.
     external: ['supports-color'],
@@ -69,6 +98,7 @@ export async function buildModule({ quiet = false } = {}) {
     logLevel: 'warning',
   });
   writeFileSync(join(tmp, 'bin', 'meta.json'), JSON.stringify(result.metafile));
+  writeCodeCache(join(tmp, 'bin'));
 
   mkdirSync(join(tmp, 'ps1'), { recursive: true });
   for (const f of readdirSync(join(root, 'ps1'))) {

@@ -26,6 +26,8 @@
         'ResyncGlb.psm1'
         'ResyncGlb.Format.ps1xml'
         'bin/resync-glb.cjs'
+        'bin/resync-glb.main.cjs'
+        'bin/resync-glb.main.cjs.v8cache'
         'en-US/about_ResyncGlb.help.txt'
         'ps1/Close-DssSession.ps1'
         'ps1/Get-DssFileHash.ps1'

@@ -44,7 +44,8 @@ const ALLOWED = [
   /^[^/]+\.(psd1|psm1|ps1xml)$/i, // manifest, root module, format and type files
   /^(Public|Private)\/.+\.ps1$/, // one function per file
   /^[a-z]{2}(-[A-Za-z]{2,4})?\/[^/]+\.(txt|xml)$/, // about_ help topics and MAML help per culture
-  /^bin\/resync-glb\.cjs$/, // the bundled engine
+  /^bin\/resync-glb\.cjs$/, // the engine's entry point
+  /^bin\/resync-glb\.main\.cjs(\.v8cache)?$/, // the bundled engine and its V8 code cache
   /^ps1\/[^/]+\.ps1$/, // the Windows operations' fixed scripts (copied from ps1/ by build.mjs)
 ];
 

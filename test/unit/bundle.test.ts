@@ -1,6 +1,8 @@
 /** The bundle needs nothing from node_modules at run time, and the module lists what it ships. */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 
@@ -55,5 +57,76 @@ describe('the bundle (build.mjs)', () => {
     expect(shipped.startsWith(loader.slice(0, loader.indexOf('Set-StrictMode -Version 2')))).toBe(true);
     expect(shipped).not.toContain('DssCommonFolder');
     expect(existsSync(join(moduleDir, 'ps1', 'common'))).toBe(false);
+  });
+});
+
+describe('the entry point and its code cache (build.mjs, scripts/bundle-loader.cjs)', () => {
+  const bin = join(moduleDir, 'bin');
+  const main = join(bin, 'resync-glb.main.cjs');
+  // What the entry point does, in a fresh Node: is the cache taken, or refused?
+  const probe = (mainPath: string, cachePath: string): string => {
+    const code = `
+      const { readFileSync } = require('node:fs'); const { Script } = require('node:vm'); const { wrap } = require('node:module');
+      const [main, cache] = process.argv.slice(1); const c = readFileSync(cache);
+      const s = new Script(wrap(readFileSync(main, 'utf8')), { filename: main, cachedData: c.subarray(64) });
+      process.stdout.write(String(s.cachedDataRejected));`;
+    const r = spawnSync(process.execPath, ['-e', code, mainPath, cachePath], { encoding: 'utf8' });
+    return r.stdout;
+  };
+  const copyBin = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'resync-bin-'));
+    for (const f of readdirSync(bin)) copyFileSync(join(bin, f), join(dir, f));
+    return dir;
+  };
+
+  it('the bundle ends with its build id, the cache starts with the same id, and V8 takes the cache', () => {
+    const id = /\/\/ resyncglb-build ([0-9a-f]{64})\n$/.exec(readFileSync(main, 'utf8'))?.[1];
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    expect(readFileSync(`${main}.v8cache`).toString('latin1', 0, 64)).toBe(id);
+    expect(probe(main, `${main}.v8cache`)).toBe('false');
+  });
+
+  it('runs the engine as bin/resync-glb.cjs (its own path, its version) with the cache, without it, and with another build\'s or a damaged one', () => {
+    const dir = copyBin();
+    try {
+      const run = (): { code: number | null; out: string; err: string } => {
+        const r = spawnSync(process.execPath, [join(dir, 'resync-glb.cjs'), '--version'], { encoding: 'utf8' });
+        return { code: r.status, out: r.stdout.trim(), err: r.stderr };
+      };
+      const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+      expect(run()).toMatchObject({ code: 0, out: version });
+      const cache = readFileSync(join(dir, 'resync-glb.main.cjs.v8cache'));
+      // Another build's id: the entry point does not hand the cache to V8 at all.
+      writeFileSync(join(dir, 'resync-glb.main.cjs.v8cache'), Buffer.concat([Buffer.from('0'.repeat(64), 'latin1'), cache.subarray(64)]));
+      expect(run()).toMatchObject({ code: 0, out: version });
+      // The right id, damaged data: V8 refuses it and compiles as usual.
+      const damaged = Buffer.from(cache);
+      damaged.fill(0x5a, 64 + 16, 64 + 4096);
+      writeFileSync(join(dir, 'resync-glb.main.cjs.v8cache'), damaged);
+      expect(probe(join(dir, 'resync-glb.main.cjs'), join(dir, 'resync-glb.main.cjs.v8cache'))).toBe('true');
+      expect(run()).toMatchObject({ code: 0, out: version });
+      rmSync(join(dir, 'resync-glb.main.cjs.v8cache'));
+      expect(run()).toMatchObject({ code: 0, out: version, err: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the engine knows the entry point as its own file: the lab starts its DXA from that copy', () => {
+    const dir = copyBin();
+    const lab = join(mkdtempSync(join(tmpdir(), 'resync-binlab-')), 'lab');
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(dir, 'resync-glb.cjs'), ...args], { encoding: 'utf8' });
+    try {
+      expect(cli('lab', 'init', lab).status).toBe(0);
+      const started = cli('lab', 'start', lab, '--json');
+      expect(started.status).toBe(0);
+      const pid = (JSON.parse(started.stdout) as { Pid: number }).Pid;
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(argv).toContain(join(dir, 'resync-glb.cjs'));
+    } finally {
+      cli('lab', 'stop', lab);
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(join(lab, '..'), { recursive: true, force: true });
+    }
   });
 });
