@@ -3,7 +3,7 @@
 //   - bin/resync-glb.main.cjs: the CLI (src/cli/main.ts) bundled into one CommonJS file that needs nothing
 //     from node_modules at run time (test/unit/bundle.test.ts checks that from bin/meta.json, written here),
 //     ending with its build id; bin/resync-glb.main.cjs.v8cache: V8's code cache for it, made by running
-//     it once (`--version`) with this very Node; bin/resync-glb.cjs: the entry point that runs the bundle
+//     the entry point once (`--version`) in this very Node (scripts/v8-cache-hook.cjs); bin/resync-glb.cjs: the entry point that runs the bundle
 //     with that cache (scripts/bundle-loader.cjs; docs/ARCHITECTURE.md, "The bundle");
 //   - ps1/: the Windows operations' fixed scripts (src/operations/windows/scripts.ts finds them beside bin/),
 //     with _Common.ps1 written as one file holding its parts (assembleCommon, below).
@@ -13,7 +13,7 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,27 +52,19 @@ export function assembleCommon(ps1Dir) {
 
 const MAIN = 'resync-glb.main.cjs';
 
-// Runs the bundle once as the entry point would (same wrapper, same Node), then saves V8's code cache
-// for it, prefixed with the build id the bundle now ends with. The entry point uses a cache only when
-// the ids match; V8 itself refuses one made by another Node.
-const CACHE_MAKER = `
-const { readFileSync, writeFileSync } = require('node:fs');
-const { Script } = require('node:vm');
-const { wrap, createRequire } = require('node:module');
-const [main, entry, out, id] = process.argv.slice(1);
-const script = new Script(wrap(readFileSync(main, 'utf8')), { filename: main });
-process.on('exit', () => writeFileSync(out, Buffer.concat([Buffer.from(id, 'latin1'), script.createCachedData()])));
-process.argv = [process.argv[0], entry, '--version'];
-script.runInThisContext()({}, createRequire(main), { exports: {} }, entry, require('node:path').dirname(entry));
-`;
-
+// Runs the entry point once (`--version`) with scripts/v8-cache-hook.cjs preloaded, which saves V8's
+// code cache of the very compile the entry point makes, prefixed with the build id the bundle now ends
+// with. The entry point uses a cache only when the ids match; V8 itself refuses one made by another Node.
 function writeCodeCache(binDir) {
   const main = join(binDir, MAIN);
   const id = createHash('sha256').update(readFileSync(main)).digest('hex');
   appendFileSync(main, `// resyncglb-build ${id}\n`);
   copyFileSync(join(root, 'scripts', 'bundle-loader.cjs'), join(binDir, 'resync-glb.cjs'));
-  const r = spawnSync(process.execPath, ['-e', CACHE_MAKER, main, join(binDir, 'resync-glb.cjs'), `${main}.v8cache`, id], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`making the code cache for ${MAIN} failed (exit ${r.status}): ${r.stderr}`);
+  const r = spawnSync(process.execPath, ['-r', join(root, 'scripts', 'v8-cache-hook.cjs'), join(binDir, 'resync-glb.cjs'), '--version'], {
+    encoding: 'utf8',
+    env: { ...process.env, RESYNCGLB_V8_CACHE_OUT: `${main}.v8cache`, RESYNCGLB_V8_CACHE_ID: id },
+  });
+  if (r.status !== 0 || !existsSync(`${main}.v8cache`)) throw new Error(`making the code cache for ${MAIN} failed (exit ${r.status}): ${r.stderr}`);
 }
 
 export async function buildModule({ quiet = false } = {}) {

@@ -63,15 +63,11 @@ describe('the bundle (build.mjs)', () => {
 describe('the entry point and its code cache (build.mjs, scripts/bundle-loader.cjs)', () => {
   const bin = join(moduleDir, 'bin');
   const main = join(bin, 'resync-glb.main.cjs');
-  // What the entry point does, in a fresh Node: is the cache taken, or refused?
-  const probe = (mainPath: string, cachePath: string): string => {
-    const code = `
-      const { readFileSync } = require('node:fs'); const { Script } = require('node:vm'); const { wrap } = require('node:module');
-      const [main, cache] = process.argv.slice(1); const c = readFileSync(cache);
-      const s = new Script(wrap(readFileSync(main, 'utf8')), { filename: main, cachedData: c.subarray(64) });
-      process.stdout.write(String(s.cachedDataRejected));`;
-    const r = spawnSync(process.execPath, ['-e', code, mainPath, cachePath], { encoding: 'utf8' });
-    return r.stdout;
+  // What V8 did with the cache when the entry point compiled the engine: taken, rejected, or none given.
+  const hook = join(root, 'scripts', 'v8-cache-hook.cjs');
+  const cacheVerdict = (binDir: string): string => {
+    const r = spawnSync(process.execPath, ['-r', hook, join(binDir, 'resync-glb.cjs'), '--version'], { encoding: 'utf8' });
+    return /v8-cache: (\w+)/.exec(r.stderr)?.[1] ?? `no verdict (exit ${r.status}): ${r.stderr}`;
   };
   const copyBin = (): string => {
     const dir = mkdtempSync(join(tmpdir(), 'resync-bin-'));
@@ -83,7 +79,7 @@ describe('the entry point and its code cache (build.mjs, scripts/bundle-loader.c
     const id = /\/\/ resyncglb-build ([0-9a-f]{64})\n$/.exec(readFileSync(main, 'utf8'))?.[1];
     expect(id).toMatch(/^[0-9a-f]{64}$/);
     expect(readFileSync(`${main}.v8cache`).toString('latin1', 0, 64)).toBe(id);
-    expect(probe(main, `${main}.v8cache`)).toBe('false');
+    expect(cacheVerdict(bin)).toBe('taken');
   });
 
   it('runs the engine as bin/resync-glb.cjs (its own path, its version) with the cache, without it, and with another build\'s or a damaged one', () => {
@@ -98,14 +94,16 @@ describe('the entry point and its code cache (build.mjs, scripts/bundle-loader.c
       const cache = readFileSync(join(dir, 'resync-glb.main.cjs.v8cache'));
       // Another build's id: the entry point does not hand the cache to V8 at all.
       writeFileSync(join(dir, 'resync-glb.main.cjs.v8cache'), Buffer.concat([Buffer.from('0'.repeat(64), 'latin1'), cache.subarray(64)]));
+      expect(cacheVerdict(dir)).toBe('none');
       expect(run()).toMatchObject({ code: 0, out: version });
       // The right id, damaged data: V8 refuses it and compiles as usual.
       const damaged = Buffer.from(cache);
       damaged.fill(0x5a, 64 + 16, 64 + 4096);
       writeFileSync(join(dir, 'resync-glb.main.cjs.v8cache'), damaged);
-      expect(probe(join(dir, 'resync-glb.main.cjs'), join(dir, 'resync-glb.main.cjs.v8cache'))).toBe('true');
+      expect(cacheVerdict(dir)).toBe('rejected');
       expect(run()).toMatchObject({ code: 0, out: version });
       rmSync(join(dir, 'resync-glb.main.cjs.v8cache'));
+      expect(cacheVerdict(dir)).toBe('none');
       expect(run()).toMatchObject({ code: 0, out: version, err: '' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
