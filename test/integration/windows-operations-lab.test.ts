@@ -31,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT } from '../../src/shared/contract';
 import { openWindowsOperations } from '../../src/operations/windows';
 import { NodePowerShellHost } from '../../src/operations/windows/node-powershell-host';
-import { BUNDLE, cleanupLabs, cli, dxadata, ensureBundle, labStatus, labValue, newLab, ROOT, sha256, type CliResult } from '../support/helpers';
+import { BUNDLE, cleanupLabs, cli, dropLab, dxadata, ensureBundle, labStatus, labValue, newLab, ROOT, sha256, type CliResult } from '../support/helpers';
 import { PWSH } from '../support/shadowed-pwsh';
 
 type Transport = 'Local' | 'Remoting' | 'Rpc';
@@ -60,19 +60,6 @@ async function slot<T>(fn: () => Promise<T>): Promise<T> {
     running -= 1;
     waiting.shift()?.();
   }
-}
-
-/** Stops and removes one lab (what helpers' cleanupLabs does for all, for one test's own lab). */
-function dropLab(dir: string): void {
-  cli(['lab', 'fault', dir, '--clear']);
-  cli(['lab', 'stop', dir, '--timeout', '10']);
-  try {
-    const s = JSON.parse(readFileSync(join(dir, 'service.json'), 'utf8')) as { pid?: number };
-    if (s.pid) process.kill(s.pid, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
-  rmSync(dir, { recursive: true, force: true });
 }
 
 /** A test body with its own labs (made by `lab()`), run in a slot and cleaned up after. */

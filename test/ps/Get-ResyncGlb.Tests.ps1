@@ -15,8 +15,7 @@ AfterAll {
 Describe 'Get-ResyncGlb' {
     It 'has exactly its documented parameters, Path bound from the pipeline by property name' {
         $cmd = Get-Command Get-ResyncGlb
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        @($cmd.Parameters.Keys | Where-Object { $common -notcontains $_ } | Sort-Object) | Should -Be @('ExpectedSha256', 'Path')
+        Get-TestOwnParameter -Command $cmd | Should -Be @('ExpectedSha256', 'Path')
         $bound = $cmd.Parameters['Path'].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }
         @($bound | Where-Object { $_.ValueFromPipelineByPropertyName }).Count | Should -BeGreaterThan 0
     }

@@ -26,9 +26,7 @@ Describe 'Get-ResyncRequestor parameter surface' {
         $cmd = Get-Command Get-ResyncRequestor
     }
     It 'has exactly the documented parameters' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        $own = $cmd.Parameters.Keys | Where-Object { $_ -notin $common } | Sort-Object
-        $own | Should -Be (@('AttributeMap', 'ComputerName', 'Credential', 'DirectoryServer', 'ExportFile', 'GroupByConfiguration', 'LabPath', 'Ldaps', 'Name', 'SearchBase', 'TimeoutSec') | Sort-Object)
+        Get-TestOwnParameter -Command $cmd | Should -Be (@('AttributeMap', 'ComputerName', 'Credential', 'DirectoryServer', 'ExportFile', 'GroupByConfiguration', 'LabPath', 'Ldaps', 'Name', 'SearchBase', 'TimeoutSec') | Sort-Object)
     }
     It 'has the parameter sets Computer (default), Lab and ExportFile' {
         $cmd.DefaultParameterSet | Should -Be 'Computer'

@@ -16,9 +16,7 @@ Describe 'New-ResyncLab' {
     }
 
     It 'has exactly its documented parameters' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        $actual = @((Get-Command New-ResyncLab).Parameters.Keys | Where-Object { $common -notcontains $_ } | Sort-Object)
-        $actual | Should -Be @('ComputerName', 'Container', 'DxaVersion', 'Force', 'GlobalMaxSeqInResync', 'Path', 'Recipients', 'Requestor', 'RequestorSetting', 'StartMs')
+        Get-TestOwnParameter -Command (Get-Command New-ResyncLab) | Should -Be @('ComputerName', 'Container', 'DxaVersion', 'Force', 'GlobalMaxSeqInResync', 'Path', 'Recipients', 'Requestor', 'RequestorSetting', 'StartMs')
         (Get-Command New-ResyncLab).Parameters['Path'].Attributes.Where({ $_ -is [System.Management.Automation.ParameterAttribute] }).Mandatory | Should -Contain $true
     }
 

@@ -8,6 +8,7 @@ BeforeDiscovery {
 }
 
 BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $root = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
     $manifestPath = Join-Path $root 'dist/ResyncGlb/ResyncGlb.psd1'
     $module = Import-Module $manifestPath -Force -PassThru
@@ -83,8 +84,7 @@ Describe '<Name> help and shape' -ForEach $commands {
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
     }
     It 'describes every parameter' {
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
-        foreach ($p in $command.Parameters.Keys | Where-Object { $_ -notin $common }) {
+        foreach ($p in Get-TestOwnParameter -Command $command) {
             $ph = $help.Parameters.Parameter | Where-Object Name -EQ $p
             ($ph.Description.Text -join '') | Should -Not -BeNullOrEmpty -Because "parameter $p needs a description"
         }

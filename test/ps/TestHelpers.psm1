@@ -69,4 +69,11 @@ function Get-TestLabValue {
     $null
 }
 
+function Get-TestOwnParameter {
+    # A command's own parameters, sorted: what it declares, without the common and optional common ones.
+    param([Parameter(Mandatory)] [System.Management.Automation.CommandInfo] $Command)
+    $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+    $Command.Parameters.Keys | Where-Object { $common -notcontains $_ } | Sort-Object
+}
+
 Export-ModuleMember -Function *

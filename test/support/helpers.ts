@@ -115,18 +115,20 @@ export function newLab(extra: string[] = [], requestors = ['PO1', 'PO2']): strin
 }
 
 export function cleanupLabs(): void {
-  for (const dir of labs.splice(0)) {
-    // Stop the DXA even if a test left it hanging: clear faults, stop, then kill what is left.
-    cli(['lab', 'fault', dir, '--clear']);
-    cli(['lab', 'stop', dir, '--timeout', '10']);
-    try {
-      const s = JSON.parse(readFileSync(join(dir, 'service.json'), 'utf8')) as { pid?: number };
-      if (s.pid) process.kill(s.pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-    rmSync(dir, { recursive: true, force: true });
+  for (const dir of labs.splice(0)) dropLab(dir);
+}
+
+/** Stops and removes one lab, even one a test left hanging: clear faults, stop, then kill what is left. */
+export function dropLab(dir: string): void {
+  cli(['lab', 'fault', dir, '--clear']);
+  cli(['lab', 'stop', dir, '--timeout', '10']);
+  try {
+    const s = JSON.parse(readFileSync(join(dir, 'service.json'), 'utf8')) as { pid?: number };
+    if (s.pid) process.kill(s.pid, 'SIGKILL');
+  } catch {
+    /* already gone */
   }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 export function labValue(dir: string): string[] | null {
