@@ -97,7 +97,7 @@ export async function waitForCompleteFile(
       }
       if (gen?.state === 'failed') {
         // The lab DXA's own account (a real DXA keeps none): it gave up, so no file will come.
-        throw new ResyncError('GenerationFailed', `The DXA on ${ops.computerName} could not write ${ops.path.basename(filePath)}: ${gen.error ?? 'no reason recorded'}.`, {
+        throw new ResyncError('GenerationFailed', `The DXA on ${ops.computerName} reports that its generation failed: ${gen.error ?? `no reason recorded for ${ops.path.basename(filePath)}`}`, {
           target: filePath,
           length: file?.length ?? 0,
         });
