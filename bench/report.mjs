@@ -1,5 +1,5 @@
 // Renders a results file of `npm run bench` as Markdown (the table, the machine, which PowerShell
-// ran), for bench/PERFORMANCE.md and the README's Performance section.
+// ran), for bench/PERFORMANCE.md (the README's Performance section has the headline ratios only).
 //
 //   node bench/report.mjs [bench/results/latest.json]
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// `npm run bench` (README, "Performance"): B1–B7 against the lab and big temp files; each figure is a median
+// `npm run bench` (bench/PERFORMANCE.md): B1–B7 against the lab and big temp files; each figure is a median
 // with min–max over >= 5 rounds after a warm-up, and ratios are paired against a baseline measured
 // in the same run. Prints a table; writes bench/results/<time>.json and bench/results/latest.json.
 //

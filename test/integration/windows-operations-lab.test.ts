@@ -15,7 +15,7 @@
  *   bundle's own read of Resync.glb, a symbolic link with that UNC name in its working folder, as
  *   Linux takes a backslashed name for one relative file name).
  *
- * Each fault row of the README's fault matrix is run here too, with the error id, exit code and
+ * Each fault row of the fault matrix (docs/TESTING.md) is run here too, with the error id, exit code and
  * rollback the lab operations give (test/integration/new-bundle.test.ts, hardening.test.ts).
  *
  * Tests run three at a time (each with its own lab, shadow lab file, run-lock folder and working

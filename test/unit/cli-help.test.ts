@@ -1,4 +1,4 @@
-/** Every command's --help describes it and shows at least one example (README, "Development"). */
+/** Every command's --help describes it and shows at least one example (docs/TESTING.md, "Development": `npm run dev -- --help`). */
 import { describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/program';
