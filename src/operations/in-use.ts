@@ -4,7 +4,7 @@
  * over the share. On Windows the delete's exclusive open fails with a sharing violation. That is
  * neither another run (Busy) nor a bad file: the copy is this run's Resync.glb, so the delete is
  * retried for a bounded time and, if the reader stays, the error is FileInUse and keeps the copy
- * under its own name (README fault matrix, "Resync.glb held open by a reader").
+ * under its own name (docs/TESTING.md fault matrix, "Resync.glb held open by a reader").
  */
 import { ResyncError } from '../shared/errors';
 
