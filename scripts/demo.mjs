@@ -10,6 +10,8 @@
 //                    and prints its output once it ends: `npm run demo -- --wine --engine exe`
 //                    shows the procedure as Windows runs it.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,11 +38,12 @@ if (flag('--wine')) {
     process.exit(1);
   }
   const rest = argv.filter((a) => a !== '--wine' && a !== '--stop');
-  process.stderr.write(`demo: running in ${t.nodeExe} under Wine (output shown when it ends) ...\n`);
-  const r = runWindows(t.nodeExe, [toWindowsPath(fileURLToPath(import.meta.url)), ...rest, '--stop'], { tools: t, cwd: root, timeoutMs: 900_000 });
+  process.stderr.write(`demo: running in ${t.nodeExe} under Wine (its output is shown when it ends) ...\n`);
+  const log = join(mkdtempSync(join(tmpdir(), 'rg-demo-')), 'output.txt');
+  const r = runWindows(t.nodeExe, [toWindowsPath(fileURLToPath(import.meta.url)), ...rest, '--stop'], { tools: t, cwd: root, timeoutMs: 900_000, stdoutFile: log, stderrFile: log });
   stopWine(t);
-  process.stderr.write(r.stderr);
   process.stdout.write(r.stdout);
+  rmSync(dirname(log), { recursive: true, force: true });
   process.exit(r.timedOut ? 1 : (r.status ?? 1));
 }
 

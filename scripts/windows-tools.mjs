@@ -143,7 +143,7 @@ export function toWindowsPath(linuxPath) {
 
 /**
  * Runs a Windows program under Wine to completion, its stdout and stderr in files (temporary ones unless
- * given) and stdin /dev/null. `env` replaces the environment (default: the tools' env); `timeoutMs` kills
+ * given; the same file for both keeps their order) and stdin /dev/null. `env` replaces the environment (default: the tools' env); `timeoutMs` kills
  * the Wine loader, after which stopWine(tools) ends what is left in the prefix.
  * Returns { status, signal, timedOut, error, stdout, stderr } (the files' text).
  */
@@ -151,12 +151,14 @@ export function runWindows(exe, args, { stdoutFile, stderrFile, timeoutMs = 600_
   const tmp = stdoutFile && stderrFile ? null : mkdtempSync(join(tmpdir(), 'rg-wine-'));
   const outFile = stdoutFile ?? join(tmp, 'stdout');
   const errFile = stderrFile ?? join(tmp, 'stderr');
-  const fds = [openSync('/dev/null', 'r'), openSync(outFile, 'w'), openSync(errFile, 'w')];
+  const out = openSync(outFile, 'w');
+  // One file for both (one descriptor, so neither overwrites the other) keeps their order.
+  const fds = [openSync('/dev/null', 'r'), out, errFile === outFile ? out : openSync(errFile, 'w')];
   let r;
   try {
     r = spawnSync(tools?.wine ?? WINE, [exe, ...args], { stdio: fds, env: env ?? tools?.env ?? wineEnv(), cwd, timeout: timeoutMs, killSignal: 'SIGKILL' });
   } finally {
-    for (const fd of fds) closeSync(fd);
+    for (const fd of new Set(fds)) closeSync(fd);
   }
   const read = (f) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
   const result = {
