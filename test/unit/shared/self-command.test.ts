@@ -1,6 +1,6 @@
 /** How the engine starts itself again: Node with the bundle, or the self-contained exe alone. */
 import { describe, expect, it } from 'vitest';
-import { isSea, selfCommand } from '../../src/shared/self-command';
+import { isSea, selfCommand } from '../../../src/shared/self-command';
 
 describe('selfCommand', () => {
   it('is this Node with the bundle outside a single executable application', () => {
