@@ -4,10 +4,11 @@
 // also under .tools/ (docs/TESTING-WINDOWS.md).
 //
 //   import { ensureWindowsTools, runWindows, toWindowsPath, stopWine } from '../scripts/windows-tools.mjs';
-//   const t = ensureWindowsTools();   // { wine, wineserver, nodeExe, prefix, env } or { reason }
+//   const t = ensureWindowsTools();   // { wine, wineserver, nodeExe, prefix, env } or { reason[, noWine] }
 //   const t = ensureNodeExe();        // { nodeExe } or { reason }: node.exe alone (the exe build needs no Wine)
 //   node scripts/windows-tools.mjs    // installs (if needed) and prints the paths
 //
+// RESYNCGLB_WINE and RESYNCGLB_WINESERVER name another Wine loader and server than Debian's.
 // Under Wine 8 a Windows process whose standard handles are Unix pipes or sockets dies with EBADF, so
 // runWindows gives it files (stdin /dev/null); pipes between Windows processes inside Wine work.
 import { createHash } from 'node:crypto';
@@ -124,12 +125,12 @@ function makePrefix() {
 }
 
 /**
- * node.exe and a Wine prefix to run it in: { wine, wineserver, nodeExe, prefix, env } or { reason } when
- * Wine is not installed or node.exe cannot be had.
+ * node.exe and a Wine prefix to run it in: { wine, wineserver, nodeExe, prefix, env }, or { reason, noWine }
+ * when Wine is not installed, or { reason } when node.exe or the prefix cannot be had.
  */
 export function ensureWindowsTools() {
   if (!existsSync(WINE) || !existsSync(WINESERVER)) {
-    return { reason: `Wine is not installed (no ${WINE}): apt-get install wine64 (Debian) runs the win32 suite` };
+    return { reason: `Wine is not installed (no ${WINE}): apt-get install wine64 (Debian) runs the win32 suite`, noWine: true };
   }
   const err = installNodeExe() ?? makePrefix();
   if (err) return { reason: err };

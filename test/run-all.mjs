@@ -159,9 +159,13 @@ function countNodeTests(dir) {
 if (want('win32')) {
   const dir = join(root, 'test', 'win32');
   const win = ensureWindowsTools();
-  if (win.reason) {
+  if (win.noWine) {
     const n = countNodeTests(dir);
     suites.push({ suite: 'win32', passed: 0, failed: 0, skipped: n, note: `SKIPPED ${n} win32 test(s) (test()/it() calls; one in a loop counted once): ${win.reason}` });
+  } else if (win.reason) {
+    // With Wine there, a node.exe or prefix that cannot be had is a failure, not a reason to skip.
+    failures.push({ suite: 'win32', name: 'test/win32 (Windows tools)', reason: win.reason });
+    suites.push({ suite: 'win32', passed: 0, failed: 1, skipped: 0, note: `the Windows tools: ${win.reason}` });
   } else {
     const file = (name) => join(results, name);
     const [tap, spec, stdout, stderr] = ['win32.tap', 'win32.spec.txt', 'win32.stdout.txt', 'win32.stderr.txt'].map(file);
