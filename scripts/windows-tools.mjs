@@ -74,14 +74,20 @@ function installNodeExe() {
     const spec = `${NODE_WIN_PACKAGE}@${NODE_WIN_VERSION}`;
     // npm pack only downloads the tarball (no scripts run); from an empty folder so no project config applies.
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const r = spawnSync(npm, ['pack', spec, '--pack-destination', tmp, '--silent', '--no-fund', '--no-audit'], {
+    const r = spawnSync(npm, ['pack', spec, '--pack-destination', tmp, '--loglevel=error', '--no-fund', '--no-audit'], {
       cwd: tmp,
       encoding: 'utf8',
       timeout: 600_000,
       shell: process.platform === 'win32',
     });
     const tgz = readdirSync(tmp).find((f) => f.endsWith('.tgz'));
-    if (r.status !== 0 || !tgz) return `npm pack ${spec} failed (exit ${r.status}): ${(r.stderr || r.stdout || '').trim().slice(-400)}`;
+    // One line, npm's error code and its first sentence: the build prints it as the reason the exe is skipped.
+    const lines = (r.stderr || r.stdout || r.error?.message || '').split('\n').map((l) => l.replace(/^npm (error|ERR!)\s*/, '').trim());
+    const said = [/^code (\S+)$/.exec(lines.find((l) => /^code \S+$/.test(l)) ?? '')?.[1], lines.find((l) => l.split(' ').length > 3)]
+      .filter(Boolean)
+      .join(': ')
+      .slice(0, 300);
+    if (r.status !== 0 || !tgz) return `npm pack ${spec} failed (exit ${r.status}): ${said}`;
     const got = integrityOf(join(tmp, tgz));
     if (got !== NODE_WIN_INTEGRITY) return `${spec}'s tarball has integrity ${got}, not the pinned ${NODE_WIN_INTEGRITY}; it is not used`;
     const x = spawnSync('tar', ['-xzf', tgz, 'package/bin/node.exe'], { cwd: tmp, encoding: 'utf8', timeout: 300_000 });
