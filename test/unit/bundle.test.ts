@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { builtinModules } from 'node:module';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
@@ -15,8 +15,8 @@ describe('the bundle (build.mjs)', () => {
       outputs: Record<string, { imports: Array<{ path: string; external?: boolean }> }>;
     };
     const externals = Object.values(meta.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
-    const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-    const unexpected = [...new Set(externals)].filter((p) => !builtins.has(p) && p !== 'supports-color');
+    // isBuiltin also knows the node:-only ones (node:sea, which the engine asks whether it is the exe).
+    const unexpected = [...new Set(externals)].filter((p) => !isBuiltin(p) && p !== 'supports-color');
     expect(unexpected).toEqual([]);
     expect(externals.length).toBeGreaterThan(0); // the metafile really lists imports
   });
@@ -71,7 +71,8 @@ describe('the entry point and its code cache (build.mjs, scripts/bundle-loader.c
   };
   const copyBin = (): string => {
     const dir = mkdtempSync(join(tmpdir(), 'resync-bin-'));
-    for (const f of readdirSync(bin)) copyFileSync(join(bin, f), join(dir, f));
+    // The files only: bin/win-x64 holds the Windows engine, which these tests do not run.
+    for (const f of readdirSync(bin, { withFileTypes: true })) if (f.isFile()) copyFileSync(join(bin, f.name), join(dir, f.name));
     return dir;
   };
 
@@ -126,5 +127,22 @@ describe('the entry point and its code cache (build.mjs, scripts/bundle-loader.c
       rmSync(dir, { recursive: true, force: true });
       rmSync(join(lab, '..'), { recursive: true, force: true });
     }
+  });
+});
+
+describe('the Windows engine bin/win-x64/resync-glb.exe (scripts/build-exe.mjs)', () => {
+  const exe = join(moduleDir, 'bin', 'win-x64', 'resync-glb.exe');
+  // The build skips it, saying so, only when node.exe cannot be had; npm run package then refuses.
+  it.skipIf(!existsSync(exe))('is node.exe with this very bundle injected and its SEA fuse set, and without a signature that no longer matches', () => {
+    const bytes = readFileSync(exe);
+    const bundle = readFileSync(join(moduleDir, 'bin', 'resync-glb.main.cjs'), 'utf8');
+    const id = /\/\/ resyncglb-build ([0-9a-f]{64})\n$/.exec(bundle)?.[1];
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    expect(bytes.includes(`// resyncglb-build ${id!}`)).toBe(true);
+    expect(bytes.includes('NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1')).toBe(true);
+    expect(bytes.toString('latin1', 0, 2)).toBe('MZ');
+    const header = bytes.readUInt32LE(0x3c);
+    const security = header + 24 + (bytes.readUInt16LE(header + 24) === 0x20b ? 112 : 96) + 4 * 8;
+    expect([bytes.readUInt32LE(security), bytes.readUInt32LE(security + 4)]).toEqual([0, 0]);
   });
 });
