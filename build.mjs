@@ -5,6 +5,8 @@
 //     ending with its build id; bin/resync-glb.main.cjs.v8cache: V8's code cache for it, made by running
 //     the entry point once (`--version`) in this very Node (scripts/v8-cache-hook.cjs); bin/resync-glb.cjs: the entry point that runs the bundle
 //     with that cache (scripts/bundle-loader.cjs; docs/ARCHITECTURE.md, "The bundle");
+//   - bin/win-x64/resync-glb.exe: the self-contained Windows engine, node.exe with bin/resync-glb.main.cjs
+//     injected as a single executable application (scripts/build-exe.mjs; skipped, saying why, without node.exe);
 //   - ps1/: the Windows operations' fixed scripts (src/operations/windows/scripts.ts finds them beside bin/),
 //     with _Common.ps1 written as one file holding its parts (assembleCommon, below).
 // Nothing is written under module/ or ps1/, so an edit there is never overwritten by a build.
@@ -16,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildExe } from './scripts/build-exe.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 /** Where the built module lands: import dist/ResyncGlb/ResyncGlb.psd1, run dist/ResyncGlb/bin/resync-glb.cjs. */
@@ -91,6 +94,7 @@ export async function buildModule({ quiet = false } = {}) {
   });
   writeFileSync(join(tmp, 'bin', 'meta.json'), JSON.stringify(result.metafile));
   writeCodeCache(join(tmp, 'bin'));
+  buildExe(tmp, { quiet });
 
   mkdirSync(join(tmp, 'ps1'), { recursive: true });
   for (const f of readdirSync(join(root, 'ps1'))) {

@@ -5,14 +5,18 @@
 //      RESYNCGLB_PWSH)                                           -> test-results/vitest.json
 //   2. node:test over bench/test (the benchmark's own helpers)   -> test-results/bench-helpers.tap
 //   3. Pester (test/run-pester.ps1) in that pwsh                 -> test-results/pester.json
+//   4. node:test over test/win32 in node.exe 20.20.2 under Wine (Windows tools into .tools/ on first use,
+//      scripts/windows-tools.mjs)                                -> test-results/win32.tap (+ win32.spec.txt)
 // Without the .NET SDK the PowerShell tools cannot be installed: the Pester tests are then counted as
-// skipped, with the reason, and so are the vitest suites that need a pwsh.
+// skipped, with the reason, and so are the vitest suites that need a pwsh. Without Wine the win32 tests
+// are counted as skipped, with the reason.
 // Exit code: non-zero if anything failed, or if a suite that ran found zero tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePowerShellTools, powerShellEnv } from '../scripts/powershell-tools.mjs';
+import { ensureWindowsTools, runWindows, stopWine, toWindowsPath } from '../scripts/windows-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(root, 'test-results');
@@ -69,34 +73,48 @@ if (want('vitest')) {
   }
 }
 
+/**
+ * A node:test suite's result from its TAP report: the counts from the closing comments, and every failed
+ * test with the first lines of its error (the YAML block under `not ok`). `where` prefixes the test names.
+ */
+function tapSuite(suite, where, file, status, extraNote = '') {
+  const tap = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const count = (k) => Number((tap.match(new RegExp(`^# ${k} (\\d+)$`, 'm')) ?? [])[1] ?? NaN);
+  const [pass, fail, cancelled, skipped, todo] = ['pass', 'fail', 'cancelled', 'skipped', 'todo'].map(count);
+  if (!Number.isFinite(pass)) {
+    suites.push({ suite, passed: 0, failed: 1, skipped: 0, note: `no report (exit ${status})${extraNote ? `; ${extraNote}` : ''}` });
+    return;
+  }
+  const lines = tap.split('\n');
+  lines.forEach((line, i) => {
+    const m = /^\s*not ok \d+ - (.*)$/.exec(line);
+    if (!m) return;
+    // The YAML block under it: `error: 'text'` or `error: |-` followed by indented lines.
+    let reason = '';
+    for (let k = i + 1; k < lines.length && !/^\s*\.\.\.$/.test(lines[k]); k++) {
+      const e = /^\s*error: (.*)$/.exec(lines[k]);
+      if (!e) continue;
+      reason = /^[|>]-?$/.test(e[1]) ? lines.slice(k + 1, k + 6).map((l) => l.trim()).filter(Boolean).join(' ') : e[1];
+      break;
+    }
+    failures.push({ suite, name: `${where} > ${m[1]}`, reason });
+  });
+  const total = pass + fail + cancelled + skipped + todo;
+  suites.push({
+    suite,
+    passed: pass,
+    failed: fail + cancelled + (total === 0 ? 1 : 0),
+    skipped: skipped + todo,
+    note: [total === 0 ? 'zero tests found' : 'node:test', extraNote].filter(Boolean).join('; '),
+  });
+}
+
 // 2. The benchmark's own helpers (node:test; the benchmarks themselves stay out of npm test)
 if (want('bench')) {
   const out = join(results, 'bench-helpers.tap');
   rmSync(out, { force: true });
   const r = run(process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stderr', '--test-reporter=tap', `--test-reporter-destination=${out}`, join(root, 'bench', 'test')], { env });
-  const tap = existsSync(out) ? readFileSync(out, 'utf8') : '';
-  const count = (k) => Number((tap.match(new RegExp(`^# ${k} (\\d+)$`, 'm')) ?? [])[1] ?? NaN);
-  const [pass, fail, cancelled, skipped, todo] = ['pass', 'fail', 'cancelled', 'skipped', 'todo'].map(count);
-  if (!Number.isFinite(pass)) {
-    suites.push({ suite: 'bench', passed: 0, failed: 1, skipped: 0, note: `no report (exit ${r.status})` });
-  } else {
-    const lines = tap.split('\n');
-    lines.forEach((line, i) => {
-      const m = /^\s*not ok \d+ - (.*)$/.exec(line);
-      if (!m) return;
-      // The YAML block under it: `error: 'text'` or `error: |-` followed by indented lines.
-      let reason = '';
-      for (let k = i + 1; k < lines.length && !/^\s*\.\.\.$/.test(lines[k]); k++) {
-        const e = /^\s*error: (.*)$/.exec(lines[k]);
-        if (!e) continue;
-        reason = /^[|>]-?$/.test(e[1]) ? lines.slice(k + 1, k + 6).map((l) => l.trim()).filter(Boolean).join(' ') : e[1];
-        break;
-      }
-      failures.push({ suite: 'bench', name: `bench/test > ${m[1]}`, reason });
-    });
-    const total = pass + fail + cancelled + skipped + todo;
-    suites.push({ suite: 'bench', passed: pass, failed: fail + cancelled + (total === 0 ? 1 : 0), skipped: skipped + todo, note: total === 0 ? "zero tests found" : "node:test" });
-  }
+  tapSuite('bench', 'bench/test', out, r.status);
 }
 
 // 3. Pester
@@ -124,6 +142,39 @@ if (want('pester')) {
       for (const f of j.failures ?? []) failures.push({ suite: 'pester', name: f.name, reason: f.reason ?? '' });
       suites.push({ suite: 'pester', passed: j.passed, failed: j.failed, skipped: j.skipped, note: `pwsh ${j.pwsh}, Pester ${j.pester}` });
     }
+  }
+}
+
+// 4. win32: test/win32/*.test.mjs in node.exe under Wine (scripts/windows-tools.mjs), with node:test; vitest's
+// native addons do not load there. Wine 8 gives a Windows process that has Unix pipes as its standard handles
+// EBADF, so its output goes to files, shown here once it ends.
+function countNodeTests(dir) {
+  let n = 0;
+  for (const f of existsSync(dir) ? readdirSync(dir) : []) {
+    if (f.endsWith('.test.mjs')) n += (readFileSync(join(dir, f), 'utf8').match(/^\s*(?:test|it)\(/gm) ?? []).length;
+  }
+  return n;
+}
+
+if (want('win32')) {
+  const dir = join(root, 'test', 'win32');
+  const win = ensureWindowsTools();
+  if (win.reason) {
+    const n = countNodeTests(dir);
+    suites.push({ suite: 'win32', passed: 0, failed: 0, skipped: n, note: `SKIPPED ${n} win32 test(s) (test()/it() calls; one in a loop counted once): ${win.reason}` });
+  } else {
+    const file = (name) => join(results, name);
+    const [tap, spec, stdout, stderr] = ['win32.tap', 'win32.spec.txt', 'win32.stdout.txt', 'win32.stderr.txt'].map(file);
+    for (const f of [tap, spec, stdout, stderr]) rmSync(f, { force: true });
+    const args = ['--test', '--test-reporter=tap', `--test-reporter-destination=${toWindowsPath(tap)}`, '--test-reporter=spec', `--test-reporter-destination=${toWindowsPath(spec)}`, toWindowsPath(dir)];
+    process.stderr.write(`\n> wine ${win.nodeExe} ${args.join(' ')}\n`);
+    // A hang must not eat the CI run: the whole suite gets 20 minutes, then everything in the prefix ends.
+    const r = runWindows(win.nodeExe, args, { stdoutFile: stdout, stderrFile: stderr, timeoutMs: 20 * 60_000, cwd: root, tools: win });
+    stopWine(win);
+    for (const f of [spec, stdout, stderr]) if (existsSync(f)) process.stderr.write(readFileSync(f, 'utf8'));
+    const notes = [r.timedOut ? 'TIMED OUT after 20 min' : '', r.error ? `wine did not start: ${r.error.message}` : ''].filter(Boolean).join('; ');
+    if (r.timedOut) failures.push({ suite: 'win32', name: 'test/win32', reason: `node.exe --test did not finish in 20 minutes; its Wine prefix was stopped (${spec})` });
+    tapSuite('win32', 'test/win32', tap, r.status, notes);
   }
 }
 

@@ -46,8 +46,12 @@ const ALLOWED = [
   /^[a-z]{2}(-[A-Za-z]{2,4})?\/[^/]+\.(txt|xml)$/, // about_ help topics and MAML help per culture
   /^bin\/resync-glb\.cjs$/, // the engine's entry point
   /^bin\/resync-glb\.main\.cjs(\.v8cache)?$/, // the bundled engine and its V8 code cache
+  /^bin\/win-x64\/resync-glb\.exe$/, // the self-contained Windows engine (scripts/build-exe.mjs)
   /^ps1\/[^/]+\.ps1$/, // the Windows operations' fixed scripts (copied from ps1/ by build.mjs)
 ];
+
+/** The self-contained engine every package carries (docs/ARCHITECTURE.md, "The bundle"). */
+export const WINDOWS_ENGINE = 'bin/win-x64/resync-glb.exe';
 
 function walk(dir: string, base: string, out: string[]): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -100,6 +104,8 @@ export function collectModule(moduleDir: string, packageVersion: string): Module
   for (const f of [...asList(field(manifest, 'FormatsToProcess')), ...asList(field(manifest, 'TypesToProcess'))]) {
     if (!inFolder(has, f)) problems.push(`'${String(f)}' (FormatsToProcess/TypesToProcess) is not in the module folder`);
   }
+  // Windows runs the engine as the exe; a package without it would not work there.
+  if (!has.has(WINDOWS_ENGINE)) problems.push(`the Windows engine ${WINDOWS_ENGINE} is not in the module folder (node build.mjs makes it from node.exe, which it installs from npm)`);
   for (const f of asList(field(manifest, 'FileList'))) {
     if (!inFolder(has, f)) problems.push(`FileList entry '${String(f)}' is not in the module folder${String(f).startsWith('bin/') ? " (run 'node build.mjs' first)" : ''}`);
   }

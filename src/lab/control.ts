@@ -11,6 +11,7 @@ import { ResyncError } from '../shared/errors';
 import { writeFileAtomic } from '../shared/atomic-file';
 import { labPaths } from './paths';
 import { pidAlive, processStartToken, proofAlive } from '../shared/process-info';
+import { selfCommand } from '../shared/self-command';
 import { sleep } from '../shared/sleep';
 import { readServiceState, withServiceLock, writeServiceFile, type ServiceState } from './service-state';
 
@@ -55,7 +56,7 @@ export async function labServiceState(dir: string): Promise<ServiceState> {
 export async function spawnLabDxa(dir: string): Promise<{ pid: number; spawned: boolean }> {
   const root = resolve(dir);
   const paths = labPaths(root);
-  const bundle = bundlePath();
+  const self = selfCommand(bundlePath);
   return withServiceLock(paths.service, async () => {
     const cur = await readServiceState(paths.service);
     if (cur.status !== 'Stopped' && cur.pid !== null) return { pid: cur.pid, spawned: false };
@@ -63,7 +64,7 @@ export async function spawnLabDxa(dir: string): Promise<{ pid: number; spawned: 
     const logFd = openSync(paths.log, 'a');
     let pid: number | undefined;
     try {
-      const child = spawn(process.execPath, [bundle, 'lab', '__dxa', root], {
+      const child = spawn(self.command, [...self.args, 'lab', '__dxa', root], {
         detached: true,
         stdio: ['ignore', logFd, logFd],
         windowsHide: true,
@@ -76,7 +77,7 @@ export async function spawnLabDxa(dir: string): Promise<{ pid: number; spawned: 
       closeSync(logFd);
     }
     if (pid === undefined) {
-      throw new ResyncError('ServiceStartFailed', `Could not start the lab DXA process (${process.execPath} ${bundle}).`, { target: root });
+      throw new ResyncError('ServiceStartFailed', `Could not start the lab DXA process (${[self.command, ...self.args].join(' ')}).`, { target: root });
     }
     await writeServiceFile(paths.service, { status: 'StartPending', pid, startToken: processStartToken(pid), since: new Date().toISOString() });
     return { pid, spawned: true };

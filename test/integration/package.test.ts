@@ -256,6 +256,7 @@ it('`scripts/package.ts` with no --module packs the real module folder', () => {
   expect(r.stdout).toMatch(new RegExp(`packed ResyncGlb ${PKG_VERSION.replace(/\./g, '\\.')}`));
   const names = readZip(readFileSync(join(out, `ResyncGlb.${PKG_VERSION}.nupkg`))).map((e) => e.name);
   expect(names).toContain('bin/resync-glb.cjs');
+  expect(names).toContain('bin/win-x64/resync-glb.exe');
   expect(names).not.toContain('bin/meta.json');
 });
 
@@ -290,6 +291,7 @@ describe('a made-up module folder', () => {
       'Private/Helper.ps1': 'function Helper { }\n',
       'en-US/about_ResyncGlb.help.txt': 'TOPIC\n',
       'bin/resync-glb.cjs': randomBytes(70_000),
+      'bin/win-x64/resync-glb.exe': randomBytes(1_000),
       'bin/meta.json': '{}',
       'Public/Get-Thing.Tests.ps1': 'Describe {}',
       ...opts.files,
@@ -339,6 +341,7 @@ describe('a made-up module folder', () => {
 
   const refusals: Array<[string, Parameters<typeof makeModule>[1], RegExp]> = [
     ['a FileList entry is missing (the bundle was not built)', { omit: ['bin/resync-glb.cjs'] }, /FileList entry 'bin\/resync-glb\.cjs' is not in the module folder \(run 'node build\.mjs' first\)/],
+    ['the Windows engine is missing (node.exe could not be had)', { omit: ['bin/win-x64/resync-glb.exe'] }, /the Windows engine bin\/win-x64\/resync-glb\.exe is not in the module folder/],
     ['an exported function has no Public file', { omit: ['Public/Set-Thing.ps1'] }, /FunctionsToExport names Set-Thing but there is no Public\/Set-Thing\.ps1/],
     ['a Public file is not exported', { files: { 'Public/Extra.ps1': '' } }, /Public\/Extra\.ps1 is not in FunctionsToExport/],
     ['an unexpected file sits in the module folder', { files: { 'notes.md': 'x', 'bin/debug.log': 'x' } }, /unexpected file\(s\) in .*: bin\/debug\.log, notes\.md/],

@@ -172,6 +172,14 @@ describe('the ps1 folder', () => {
     expect(findScriptDir(undefined, join(root, 'module', 'ResyncGlb', 'bin'))).toBe(join(root, 'module', 'ResyncGlb', 'ps1'));
     expect(() => findScriptDir(join(root, 'module'))).toThrow(/has no _Common.ps1/);
   });
+
+  it('is found from the Windows engine\'s folder, bin/win-x64 (the exe\'s __dirname)', () => {
+    const module = join(mkdtempSync(join(tmpdir(), 'resyncglb-ps1-')), 'ResyncGlb');
+    mkdirSync(join(module, 'bin', 'win-x64'), { recursive: true });
+    mkdirSync(join(module, 'ps1'));
+    writeFileSync(join(module, 'ps1', '_Common.ps1'), '');
+    expect(findScriptDir(undefined, join(module, 'bin', 'win-x64'))).toBe(join(module, 'ps1'));
+  });
 });
 
 describe('Rpc: an SMB failure is told apart from a host that does not answer', () => {

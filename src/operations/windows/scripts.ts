@@ -50,7 +50,8 @@ const QUOTES = /['\u2018\u2019\u201A\u201B]/;
 /**
  * The ps1 folder: the explicit one, else the first `ps1` folder holding _Common.ps1 found walking
  * up from this code's folder. That finds ps1/ next to the bundle's bin/ folder in the built
- * module (dist/ResyncGlb), and <repo>/ps1 from the sources or a repo build.
+ * module (dist/ResyncGlb), two folders up from the Windows engine bin/win-x64/resync-glb.exe (in a
+ * single executable application __dirname is the exe's folder), and <repo>/ps1 from the sources.
  */
 export function findScriptDir(explicit?: string, from: string = __dirname): string {
   if (explicit !== undefined) {
