@@ -67,8 +67,8 @@ internal static class Program
 
             var output = new PSDataCollection<PSObject>();
             output.DataAdded += (s, e) => Line(Out, "", output[e.Index]?.ToString() ?? "");
+            // HadErrors is not used: it is also true for errors the script silenced (-ErrorAction SilentlyContinue).
             ps.Invoke<PSObject, PSObject>(null, output, new PSInvocationSettings());
-            if (ps.HadErrors && errors == 0) errors = 1;
         }
         catch (RuntimeException e)
         {
