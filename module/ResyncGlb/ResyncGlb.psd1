@@ -28,6 +28,7 @@
         'bin/resync-glb.cjs'
         'bin/resync-glb.main.cjs'
         'bin/resync-glb.main.cjs.v8cache'
+        'bin/win-x64/resync-glb.exe'
         'en-US/about_ResyncGlb.help.txt'
         'ps1/Close-DssSession.ps1'
         'ps1/Get-DssFileHash.ps1'

@@ -1,6 +1,6 @@
 // Shared set-up for the win32 suite. These files run inside Node.js for Windows (node.exe under Wine in CI,
 // or on a real Windows machine) with node:test, in plain JavaScript: vitest's native addons do not load
-// under Wine (docs/TESTING-WINDOWS.md). They drive the built bundle and real lab DXA processes through
+// under Wine (docs/TESTING.md, "Windows under Wine"). They drive the built bundle and real lab DXA processes through
 // Windows pipes, as an admin's PowerShell does.
 //
 //   import { engines, cli, makeLab, cleanup, until } from './support.mjs';
