@@ -110,7 +110,7 @@ export function track(child) {
 export function killChildren() {
   for (const c of children) {
     try {
-      c.kill();
+      c.kill('SIGKILL');
     } catch {
       // already gone
     }
