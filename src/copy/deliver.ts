@@ -17,6 +17,7 @@ import { fanOut, type ChunkSource } from './fanout';
 import { backupFileName, finalFileName, tempFileName } from '../shared/file-names';
 import { nextStepFor, type NextStep } from './next-step';
 import type { CopyResult, RequestorType } from './types';
+import { errnoCode } from '../shared/errno';
 
 export interface SourceHandle extends ChunkSource {
   stat(): Promise<{ size: number; mtimeMs: number }>;
@@ -217,7 +218,7 @@ export async function deliver(opts: DeliverOptions, reporter: Reporter, signal?:
     try {
       src = await openSrc(source);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
+      const code = errnoCode(e);
       throw code === 'ENOENT'
         ? new ResyncError('SourceNotFound', `The source file ${source} vanished before it was read.`, { target: source })
         : new ResyncError('InvalidPath', `The source file ${source} cannot be read (${code ?? String(e)}).`, { target: source });

@@ -8,7 +8,8 @@ import { link, lstat, open, readdir, rename, rm, stat, statfs, type FileHandle }
 import { join } from 'node:path';
 import { ResyncError, isResyncError } from '../shared/errors';
 import type { Reporter } from '../shared/reporter';
-import { destinationError, errnoOf } from './fs-errors';
+import { destinationError } from './fs-errors';
+import { errnoCode } from '../shared/errno';
 import { backupFileName, tempFileName, TEMP_SUFFIX } from '../shared/file-names';
 import { pidAlive } from '../shared/process-info';
 import type { ChunkSink } from './fanout';
@@ -35,7 +36,7 @@ export async function checkDestination(folder: string, finalName: string, length
   try {
     st = await stat(folder);
   } catch (e) {
-    if (errnoOf(e) === 'ENOENT') throw new ResyncError('DestinationNotFound', `The destination folder ${folder} does not exist.`, { target: folder });
+    if (errnoCode(e) === 'ENOENT') throw new ResyncError('DestinationNotFound', `The destination folder ${folder} does not exist.`, { target: folder });
     throw destinationError(e, folder, 'reading the folder');
   }
   if (!st.isDirectory()) {
@@ -192,7 +193,7 @@ export class DestinationWriter implements ChunkSink {
       try {
         await rename(old.path, claim);
       } catch (e) {
-        if (errnoOf(e) === 'ENOENT') return; // another delivery kept it first
+        if (errnoCode(e) === 'ENOENT') return; // another delivery kept it first
         throw e;
       }
       const st = await lstat(claim);
@@ -264,8 +265,8 @@ async function placeNoClobber(from: string, to: string): Promise<boolean> {
   try {
     await link(from, to);
   } catch (e) {
-    if (errnoOf(e) === 'EEXIST') return false;
-    if (!NO_LINKS.has(errnoOf(e) ?? '')) throw e;
+    if (errnoCode(e) === 'EEXIST') return false;
+    if (!NO_LINKS.has(errnoCode(e) ?? '')) throw e;
     // No hard links on this file system: the last check and the rename are as close as it allows.
     if (await lstat(to).then(() => true, () => false)) return false;
     await rename(from, to);
@@ -328,7 +329,7 @@ async function freeBackupPath(folder: string, finalName: string, now: Date): Pro
     try {
       await lstat(candidate);
     } catch (e) {
-      if (errnoOf(e) === 'ENOENT') return candidate;
+      if (errnoCode(e) === 'ENOENT') return candidate;
       throw e;
     }
   }

@@ -1,14 +1,11 @@
 /** Turns file-system errors at a destination into the delivery error ids of src/shared/errors.ts. */
 import { ResyncError, isResyncError } from '../shared/errors';
-
-export function errnoOf(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as NodeJS.ErrnoException).code) : undefined;
-}
+import { errnoCode } from '../shared/errno';
 
 /** An error while writing into `folder` (`what` says which step, for the message). */
 export function destinationError(e: unknown, folder: string, what: string): ResyncError {
   if (isResyncError(e)) return e;
-  const code = errnoOf(e);
+  const code = errnoCode(e);
   const detail = e instanceof Error ? e.message : String(e);
   switch (code) {
     case 'ENOSPC':

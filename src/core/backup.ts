@@ -4,10 +4,10 @@
  * the first change: a JSON file for the tool and a .reg file an admin can merge with Regedit.
  * REG_MULTI_SZ in .reg syntax is hex(7): UTF-16LE strings, each NUL-terminated, plus a final NUL.
  */
-import { mkdir, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CONTRACT } from '../shared/contract';
 import { backupBaseName } from '../shared/file-names';
+import { writeFileAtomic } from '../shared/atomic-file';
 
 export interface BackupRecord {
   computerName: string;
@@ -37,17 +37,10 @@ export function regFileText(rec: BackupRecord): string {
 }
 
 export async function writeBackup(folder: string, stamp: string, rec: BackupRecord): Promise<string> {
-  await mkdir(folder, { recursive: true });
   const base = join(folder, backupBaseName(rec.computerName, stamp));
-  await atomicWrite(`${base}.reg`, Buffer.from(`\ufeff${regFileText(rec)}`, 'utf16le'));
-  await atomicWrite(`${base}.json`, `${JSON.stringify(rec, null, 2)}\n`);
+  await writeFileAtomic(`${base}.reg`, Buffer.from(`\ufeff${regFileText(rec)}`, 'utf16le'));
+  await writeFileAtomic(`${base}.json`, `${JSON.stringify(rec, null, 2)}\n`);
   return `${base}.json`;
-}
-
-async function atomicWrite(path: string, data: string | Buffer): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data, { flush: true });
-  await rename(tmp, path);
 }
 
 export function serviceKeyName(): string {

@@ -4,8 +4,9 @@
  * carries the run's journal (the state a rollback needs), replaced atomically after every change, so
  * that a run killed outright can be finished by the next run or by `resync-glb recover`.
  *
- * The holder is identified by pid, process start time and host: a lock whose host is this one and
- * whose process is gone — or whose pid now belongs to another process — is stale. A lock that
+ * The holder is identified by host and its proof of life (src/shared/process-info.ts: pid with the
+ * process start time on Linux, or a live file it holds open on Windows): a lock whose host is this one
+ * and whose process is gone — or whose pid now belongs to another process — is stale. A lock that
  * cannot be read at all is stale once it is older than UNREADABLE_STALE_MS (locks are never partial,
  * so only a damaged one is unreadable). A stale lock is taken over while holding the DSS: a short
  * `.recovering` lock makes one contender the recoverer, which replaces the stale lock with its own
@@ -16,15 +17,17 @@ import { hostname, userInfo } from 'node:os';
 import { ResyncError, toResyncError } from '../shared/errors';
 import type { RunState } from './run-state';
 import { FileLockStore, type LockStore } from '../shared/lock-store';
+import { processStartToken, proofAlive } from '../shared/process-info';
 
 export { FileLockStore, type LockStore };
-import { pidAlive, processStartToken } from '../shared/process-info';
 
 export interface LockInfo {
   runId: string;
   pid: number;
   /** The holder's process start time (Linux), so a reused pid is not taken for the holder. */
   startToken?: string | null;
+  /** The file the holder keeps open while it runs (Windows), so a reused pid is not taken for the holder. */
+  liveFile?: string | null;
   host: string;
   user: string;
   since: string;
@@ -36,11 +39,6 @@ export interface LockInfo {
 
 /** A lock that cannot be parsed is taken as stale once it is this old. */
 export const UNREADABLE_STALE_MS = 10_000;
-
-/** Where a lock lives: a local file here; the operations of a DSS may give one on the DSS itself. */
-export function processAlive(pid: number): boolean {
-  return pidAlive(pid);
-}
 
 export function currentUser(): string {
   try {
@@ -64,13 +62,6 @@ export async function readLockFrom(store: LockStore): Promise<ReadLock | null> {
   }
 }
 
-/** The lock in a local file, or null; an unreadable one comes back as a placeholder holder. */
-export async function readLock(file: string): Promise<LockInfo | null> {
-  const r = await readLockFrom(new FileLockStore(file));
-  if (!r) return null;
-  return r.info ?? unreadableHolder(r.ageMs);
-}
-
 function unreadableHolder(ageMs: number): LockInfo {
   return { runId: 'unknown (unreadable lock)', pid: 0, host: 'unknown', user: 'unknown', since: new Date(Date.now() - ageMs).toISOString(), computerName: '', state: null };
 }
@@ -79,13 +70,14 @@ function unreadableHolder(ageMs: number): LockInfo {
 export function staleReason(info: LockInfo): string | null {
   if (info.host !== hostname()) return null; // another host's process cannot be checked from here
   if (!(info.pid > 0)) return `it names no process (pid ${info.pid})`;
-  if (!pidAlive(info.pid)) return `its process (pid ${info.pid}) is gone`;
-  if (info.startToken && !pidAlive(info.pid, info.startToken)) return `pid ${info.pid} now belongs to another process (the holder's start time differs)`;
+  if (info.liveFile && !proofAlive(info)) {
+    return proofAlive({ pid: info.pid })
+      ? `pid ${info.pid} now belongs to another process (the holder's live file ${info.liveFile} is no longer held open)`
+      : `its process (pid ${info.pid}) is gone`;
+  }
+  if (!proofAlive({ pid: info.pid })) return `its process (pid ${info.pid}) is gone`;
+  if (info.startToken && !proofAlive(info)) return `pid ${info.pid} now belongs to another process (the holder's start time differs)`;
   return null;
-}
-
-export function isStale(info: LockInfo): boolean {
-  return staleReason(info) !== null;
 }
 
 function busy(computerName: string, held: LockInfo, where: string): ResyncError {
@@ -130,10 +122,12 @@ export class RunLock {
     recover: (stale: StaleLock) => Promise<void>,
   ): Promise<RunLock> {
     const store = typeof where === 'string' ? new FileLockStore(where) : where;
+    const proof = store.holderProof?.() ?? { pid: process.pid, startToken: processStartToken(process.pid) };
     const info: LockInfo = {
       runId,
-      pid: process.pid,
-      startToken: processStartToken(process.pid),
+      pid: proof.pid,
+      startToken: proof.startToken ?? null,
+      ...(proof.liveFile ? { liveFile: proof.liveFile } : {}),
       host: hostname(),
       user: currentUser(),
       since: new Date().toISOString(),

@@ -6,6 +6,7 @@
 import { statfs } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ResyncError } from '../shared/errors';
+import { errnoCode } from '../shared/errno';
 
 /** Free bytes of the volume that holds `folder` (or its nearest existing parent); null if unknown. */
 export async function freeBytesFor(folder: string): Promise<number | null> {
@@ -15,7 +16,7 @@ export async function freeBytesFor(folder: string): Promise<number | null> {
       const fs = await statfs(dir);
       return Number(fs.bavail) * Number(fs.bsize);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ENOTDIR') return null;
+      if (errnoCode(e) !== 'ENOENT' && errnoCode(e) !== 'ENOTDIR') return null;
     }
     const up = dirname(dir);
     if (up === dir) return null;

@@ -182,7 +182,7 @@ async function awaitGeneration(ops: DssOperations, filePath: string, timeoutMs: 
   }
   for (;;) {
     const [gen, file] = await Promise.all([ops.generationStatus(), ops.statFile(filePath)]);
-    if (gen.state === 'none' || gen.state === 'done' || (gen.state === 'written' && (await ops.getResyncValue()) === null)) {
+    if (gen.state === 'none' || gen.state === 'done' || gen.state === 'failed' || (gen.state === 'written' && (await ops.getResyncValue()) === null)) {
       return !!file && (gen.state === 'written' || gen.state === 'done') && gen.fileId !== null && gen.fileId === file.id && gen.length === file.length;
     }
     if (Date.now() >= until) {

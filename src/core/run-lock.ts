@@ -19,12 +19,6 @@ export function stateFolder(): string {
   return join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'resyncglb');
 }
 
-/** The lab's run lock file (the lab operations' lockStore() uses the same file). */
-export function lockFileFor(target: TargetParams, computerName: string): string {
-  if (target.labPath) return join(target.labPath, '.resyncglb', 'run.lock');
-  return join(stateFolder(), 'locks', `${computerName.toUpperCase().replace(/[^A-Z0-9._-]/g, '_')}.lock`);
-}
-
 /**
  * Where Resync.glb goes without an output path: the lab's output folder, else a per-user folder
  * next to the audit log (%LOCALAPPDATA%\ResyncGlb\output; $XDG_STATE_HOME/resyncglb/output). Never

@@ -95,6 +95,13 @@ export async function waitForCompleteFile(
           bytes: file?.length ?? 0,
         });
       }
+      if (gen?.state === 'failed') {
+        // The lab DXA's own account (a real DXA keeps none): it gave up, so no file will come.
+        throw new ResyncError('GenerationFailed', `The DXA on ${ops.computerName} reports that its generation failed: ${gen.error ?? `no reason recorded for ${ops.path.basename(filePath)}`}`, {
+          target: filePath,
+          length: file?.length ?? 0,
+        });
+      }
       const status = service?.status ?? 'Stopped';
       if (status === 'Stopped') {
         // The service stopped on its own after we started it: a crash (Q185225-style) or a

@@ -15,6 +15,7 @@ import { ResyncError } from '../shared/errors';
 import type { AttributeMap } from './mapping';
 import { toBool, toNumber } from './ldap-source';
 import type { DirectoryListing, DirectoryRequestor } from './types';
+import { errnoCode } from '../shared/errno';
 
 export const MULTI_VALUE_SEPARATOR = '%';
 const DN_COLUMN = 'Obj-Dist-Name';
@@ -128,7 +129,7 @@ export async function listFromExportFile(path: string, map: AttributeMap): Promi
   try {
     buf = await readFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errnoCode(e);
     throw new ResyncError('InvalidPath', `Cannot read the directory export ${path} (${code ?? (e as Error).message}).`, { target: path });
   }
   return parseExport(decodeExport(buf), map, path);

@@ -21,7 +21,8 @@ import type { LabConfig, LabFaults, LabRequestor, LabTiming, RequestorSpec } fro
 import { exportOf, initialPostofficeNumbers, parseRequestorSettings, syncOf } from '../lab/model';
 import { importAtPostoffice, readPostofficeAddresses, readPostofficeState } from '../lab/postoffice';
 import { requestorMatches } from '../lab/name-matching';
-import { readJson } from '../lab/atomic';
+import { readJson } from '../shared/atomic-file';
+import { sameProcess } from '../shared/process-info';
 import type { DxaState } from '../lab/dxa-service';
 
 function labDir(params: Record<string, unknown>): string {
@@ -176,7 +177,7 @@ export const labImportHandler: CommandHandler = async (params, ctx) => {
 async function restartOwed(dir: string, s: Awaited<ReturnType<typeof labServiceState>>): Promise<boolean> {
   if (s.status === 'Stopped' || s.pid === null) return false;
   const st = await readJson<DxaState>(labPaths(dir).dxaState).catch(() => null);
-  return Boolean(st?.generatedBy && st.generatedBy.pid === s.pid && (st.generatedBy.token === null || st.generatedBy.token === (s as { startToken?: string | null }).startToken));
+  return Boolean(st?.generatedBy && s.pid !== null && sameProcess(st.generatedBy, { pid: s.pid, startToken: s.startToken, liveFile: s.liveFile }));
 }
 
 async function emitService(dir: string, ctx: Parameters<CommandHandler>[1]): Promise<void> {

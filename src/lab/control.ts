@@ -8,9 +8,9 @@ import { existsSync, openSync, closeSync, readFileSync, readdirSync } from 'node
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ResyncError } from '../shared/errors';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../shared/atomic-file';
 import { labPaths } from './paths';
-import { pidAlive, processStartToken } from '../shared/process-info';
+import { pidAlive, processStartToken, proofAlive } from '../shared/process-info';
 import { sleep } from '../shared/sleep';
 import { readServiceState, withServiceLock, writeServiceFile, type ServiceState } from './service-state';
 
@@ -137,7 +137,7 @@ export async function killLab(dir: string): Promise<number[]> {
   const paths = labPaths(root);
   const pids = new Set<number>(findDxaPids(root));
   const state = await readServiceState(paths.service).catch(() => null);
-  if (state?.pid && pidAlive(state.pid, state.startToken)) pids.add(state.pid);
+  if (state?.pid && proofAlive({ pid: state.pid, startToken: state.startToken, liveFile: state.liveFile })) pids.add(state.pid);
   const killed: number[] = [];
   for (const pid of pids) {
     try {

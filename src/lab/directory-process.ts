@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { errnoCode } from '../shared/errno';
 
 export function labDirectoryFiles(lab: string) {
   const d = join(resolve(lab), 'directory');
@@ -27,7 +28,7 @@ function alive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(e) === 'EPERM';
   }
 }
 

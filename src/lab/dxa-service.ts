@@ -15,16 +15,17 @@
  *   "stop" (portable), or SIGTERM/SIGINT on POSIX. StopPending for timing.stopMs, then Stopped.
  * Faults from lab.json (`faults`) change this behaviour (see types.ts).
  */
-import { appendFileSync, watch, type BigIntStats, type FSWatcher } from 'node:fs';
+import { appendFileSync, watch, type FSWatcher } from 'node:fs';
 import { open, readFile, rm, mkdir, stat } from 'node:fs/promises';
-import { readJson, writeJsonAtomic } from './atomic';
+import { readJson, writeJsonAtomic } from '../shared/atomic-file';
 import { join, resolve } from 'node:path';
 import { CONTRACT } from '../shared/contract';
 import { buildLabGlb, readLabGlb, type GlbPostoffice } from './glb-format';
 import { readLabConfig, setLabFaults } from './layout';
 import { matchRequestorNames } from './name-matching';
 import { labPaths, SERVICE_KEY, type LabPaths } from './paths';
-import { processStartToken, pidAlive } from '../shared/process-info';
+import { ownProof, proofAlive, type ProcessProof } from '../shared/process-info';
+import { fileIdentity } from '../shared/file-identity';
 import { sleep } from '../shared/sleep';
 import { readRecipients } from './recipients';
 import { RegistryStore, type RegValue } from './registry-store';
@@ -33,45 +34,27 @@ import { readServiceFile, withServiceLock, writeServiceFile } from './service-st
 import type { LabConfig, LabRequestor, LabServiceStatus } from './types';
 import { describeExport, exportOf, headerNumbers, selects } from './model';
 
-/** Identifies one file (not its name): device, inode and creation time, so a reused inode differs. */
-interface FileIdentity {
-  dev: string;
-  ino: string;
-  birthtimeNs: string;
-}
-
 /**
  * The lab DXA's own completion signal (a real DXA has none): which process is doing what with
  * ResyncConnectionRDNs. See GenerationStatus in src/operations/operations.ts.
  */
-export interface DxaGeneration {
-  pid: number;
-  startToken: string | null;
-  state: 'checking' | 'generating' | 'written' | 'done';
+export interface DxaGeneration extends ProcessProof {
+  state: 'checking' | 'generating' | 'written' | 'done' | 'failed';
   since: string;
   path?: string;
-  file?: FileIdentity;
+  /** The identity (src/shared/file-identity.ts) of the file it writes or wrote. */
+  file?: string;
   length?: number;
+  /** Why the generation failed (state `failed`). */
+  error?: string;
 }
 
 export interface DxaState {
-  ownResync?: FileIdentity & { path: string };
+  /** The Resync.glb this DXA wrote last: its path and identity. */
+  ownResync?: { path: string; id: string };
   generation?: DxaGeneration;
   /** The DXA process that last generated a Resync.glb (a restart after it is owed while it runs). */
-  generatedBy?: { pid: number; token: string | null; at: string };
-}
-
-/** The FileInfo.id the lab operations give a file with this identity. */
-export function fileIdOf(id: FileIdentity): string {
-  return `${id.dev}:${id.ino}:${id.birthtimeNs}`;
-}
-
-export function identityOf(st: BigIntStats): FileIdentity {
-  return { dev: String(st.dev), ino: String(st.ino), birthtimeNs: String(st.birthtimeNs) };
-}
-
-function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
-  return a.dev === b.dev && a.ino === b.ino && a.birthtimeNs === b.birthtimeNs;
+  generatedBy?: ProcessProof & { at: string };
 }
 
 class LabDxa {
@@ -80,12 +63,14 @@ class LabDxa {
   private writing = false;
   private stopping = false;
   private readonly store: RegistryStore;
-  private readonly token = processStartToken(process.pid);
+  /** This process's proof of life, recorded with its status (src/shared/process-info.ts). */
+  private readonly proof: ProcessProof;
   private watcher: FSWatcher | null = null;
   private poller: NodeJS.Timeout | null = null;
 
   constructor(private readonly paths: LabPaths) {
     this.store = new RegistryStore(paths.registry);
+    this.proof = ownProof(paths.root);
   }
 
   log(line: string): void {
@@ -102,7 +87,8 @@ class LabDxa {
       writeServiceFile(this.paths.service, {
         status,
         pid: status === 'Stopped' ? null : process.pid,
-        startToken: status === 'Stopped' ? null : this.token,
+        startToken: status === 'Stopped' ? null : (this.proof.startToken ?? null),
+        liveFile: status === 'Stopped' ? null : (this.proof.liveFile ?? null),
         since: new Date().toISOString(),
         ...(lastError ? { lastError } : {}),
       }),
@@ -110,13 +96,13 @@ class LabDxa {
   }
 
   /** Updates the generation record in dxa-state.json, keeping what else is there. */
-  private async recordGeneration(g: Omit<DxaGeneration, 'pid' | 'startToken' | 'since'>): Promise<void> {
+  private async recordGeneration(g: Omit<DxaGeneration, 'pid' | 'startToken' | 'liveFile' | 'since'>): Promise<void> {
     const cur = (await readJson<DxaState>(this.paths.dxaState).catch(() => null)) ?? {};
     // Later states keep the file this process wrote (`done` after `written`).
     const mine = cur.generation && cur.generation.pid === process.pid ? cur.generation : {};
     await writeJsonAtomic(this.paths.dxaState, {
       ...cur,
-      generation: { ...mine, pid: process.pid, startToken: this.token, since: new Date().toISOString(), ...g },
+      generation: { ...mine, ...this.proof, since: new Date().toISOString(), ...g },
     } satisfies DxaState);
   }
 
@@ -133,10 +119,16 @@ class LabDxa {
   private async claim(): Promise<number | null> {
     return withServiceLock(this.paths.service, async () => {
       const cur = await readServiceFile(this.paths.service);
-      if (cur.status !== 'Stopped' && cur.pid !== null && cur.pid !== process.pid && pidAlive(cur.pid, cur.startToken)) return null;
+      if (cur.status !== 'Stopped' && cur.pid !== null && cur.pid !== process.pid && proofAlive({ pid: cur.pid, startToken: cur.startToken, liveFile: cur.liveFile })) return null;
       const requested = cur.pid === process.pid && cur.status === 'StartPending' ? Date.parse(cur.since) : NaN;
       const since = Number.isFinite(requested) && requested <= Date.now() ? requested : Date.now();
-      await writeServiceFile(this.paths.service, { status: 'StartPending', pid: process.pid, startToken: this.token, since: new Date(since).toISOString() });
+      await writeServiceFile(this.paths.service, {
+        status: 'StartPending',
+        pid: process.pid,
+        startToken: this.proof.startToken ?? null,
+        liveFile: this.proof.liveFile ?? null,
+        since: new Date(since).toISOString(),
+      });
       return since;
     });
   }
@@ -171,7 +163,19 @@ class LabDxa {
     this.log('The Microsoft Exchange Directory Synchronization service started (lab).');
     cfg = await this.config();
     await this.importWaitingResync(cfg);
-    await this.processResync(cfg, value);
+    try {
+      await this.processResync(cfg, value);
+    } catch (e) {
+      // Never a silent stall: the failure is logged, recorded where the engine looks, and the service
+      // keeps running, as a DXA that logs an error event does.
+      const why = `Could not write ${CONTRACT.resyncFileName}: ${(e as Error).message}`;
+      this.writing = false;
+      this.log(why);
+      await this.recordGeneration({ state: 'failed', error: why });
+      await this.setStatus('Running', why);
+      if (this.stopRequested) await this.stop();
+      return;
+    }
     await this.recordGeneration({ state: 'done' });
     if (this.stopRequested) await this.stop();
   }
@@ -264,14 +268,14 @@ class LabDxa {
     const where = await resolveLabDxadata(this.store, this.paths.root);
     if (!where) return;
     const file = join(where.path, CONTRACT.resyncFileName);
-    let id: FileIdentity;
+    let id: string;
     try {
-      id = identityOf(await stat(file, { bigint: true }));
+      id = fileIdentity(await stat(file, { bigint: true }));
     } catch {
       return;
     }
     const own = await readJson<DxaState>(this.paths.dxaState).catch(() => null);
-    if (!cfg.faults.importOnStart && own?.ownResync && own.ownResync.path === file && sameIdentity(own.ownResync, id)) {
+    if (!cfg.faults.importOnStart && own?.ownResync && own.ownResync.path === file && own.ownResync.id === id) {
       this.log(`The ${CONTRACT.resyncFileName} this DXA wrote earlier is still in ${where.path}; left as it is.`);
       return;
     }
@@ -352,12 +356,12 @@ class LabDxa {
     this.writing = true;
     const fh = await open(file, 'w');
     // Remember which file is this DXA's own (before any data: a crash must not lose it).
-    const identity = identityOf(await fh.stat({ bigint: true }));
+    const identity = fileIdentity(await fh.stat({ bigint: true }));
     const cur = (await readJson<DxaState>(this.paths.dxaState).catch(() => null)) ?? {};
     await writeJsonAtomic(this.paths.dxaState, {
       ...cur,
-      ownResync: { path: file, ...identity },
-      generation: { pid: process.pid, startToken: this.token, since: new Date().toISOString(), state: 'generating', path: file, file: identity },
+      ownResync: { path: file, id: identity },
+      generation: { ...this.proof, since: new Date().toISOString(), state: 'generating', path: file, file: identity },
     } satisfies DxaState);
     // With crash-mid-write the process dies once half the file is out, leaving it truncated.
     const crashAt = cfg.faults.crashMidWrite ? Math.max(1, Math.floor(data.length / 2)) : Infinity;
@@ -388,7 +392,7 @@ class LabDxa {
     // Q156063 asks for a restart after each generation; until this process ends the lab counts it
     // as owed (lab status shows RestartAfterGeneration). What a real DXA does without it is not
     // documented: the lab only reports it.
-    await writeJsonAtomic(this.paths.dxaState, { ...((await readJson<DxaState>(this.paths.dxaState).catch(() => null)) ?? {}), generatedBy: { pid: process.pid, token: this.token, at: new Date().toISOString() } } satisfies DxaState);
+    await writeJsonAtomic(this.paths.dxaState, { ...((await readJson<DxaState>(this.paths.dxaState).catch(() => null)) ?? {}), generatedBy: { ...this.proof, at: new Date().toISOString() } } satisfies DxaState);
     this.log('Resync.glb generated: the service must be restarted before normal directory synchronization resumes (Q156063).');
   }
 }

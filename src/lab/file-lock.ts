@@ -1,15 +1,18 @@
 /**
  * A small cross-process mutex for the lab's read-modify-write files (registry.json, service.json).
- * The lock is a file created whole (temporary file, then link) holding the owner's pid and start
- * token; one that cannot be read is broken once UNREADABLE_LOCK_STALE_MS has passed. A lock whose owner
- * is dead is broken by renaming it away (only one contender can rename a given inode) and checking
- * that the renamed file is the same inode that was judged stale; a live lock grabbed by mistake is
- * put back with link(), which never overwrites.
+ * The lock is a file created whole (src/shared/atomic-file.ts) holding its owner's proof of life
+ * (pid, and the start time on Linux or a held live file on Windows: src/shared/process-info.ts); one
+ * that cannot be read is broken once UNREADABLE_LOCK_STALE_MS has passed. A lock whose owner is dead is
+ * broken by renaming it away (only one contender can rename a given file) and checking that the renamed
+ * file is the one judged stale; a live lock grabbed by mistake is put back with link(), which never
+ * overwrites.
  */
-import { open, readFile, rename, rm, stat, link } from 'node:fs/promises';
+import { link, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import { ResyncError } from '../shared/errors';
-import { pidAlive, processStartToken } from '../shared/process-info';
+import { createFileExclusive, readTextFile, removeFile } from '../shared/atomic-file';
+import { ownProof, proofAlive, type ProcessProof } from '../shared/process-info';
 import { sleep } from '../shared/sleep';
 
 export interface LockOptions {
@@ -19,65 +22,46 @@ export interface LockOptions {
   retryMs?: number;
 }
 
-interface LockBody {
-  pid: number;
-  start: string | null;
+interface LockBody extends ProcessProof {
+  /** Older locks call the start token `start`. */
+  start?: string | null;
   nonce: string;
 }
 
 /** A lock file that cannot be read is broken once it is this old (they are held for milliseconds). */
 export const UNREADABLE_LOCK_STALE_MS = 2000;
 
-/**
- * Creates the lock whole or not at all: the body goes to a temporary file first, which is then
- * linked to the lock's name (fails if it exists), so a process dying or a full disk never leaves an
- * empty lock behind.
- */
-async function tryCreate(lockFile: string, body: LockBody): Promise<boolean> {
-  const tmp = `${lockFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+function parse(text: string | null): LockBody | null {
+  if (text === null) return null;
   try {
-    const fh = await open(tmp, 'wx');
-    try {
-      await fh.writeFile(JSON.stringify(body));
-    } finally {
-      await fh.close();
-    }
-    await link(tmp, lockFile);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  } finally {
-    await rm(tmp, { force: true }).catch(() => undefined);
+    const b = JSON.parse(text) as LockBody;
+    return b && typeof b === 'object' && typeof b.pid === 'number' && typeof b.nonce === 'string' ? b : null;
+  } catch {
+    return null; // empty or damaged (left by an older version, or a damaged disk)
   }
 }
 
 async function breakIfStale(lockFile: string): Promise<void> {
-  let ino: number;
-  let body: LockBody | null = null;
+  let ino: bigint;
   let ageMs: number;
   try {
-    const st = await stat(lockFile);
+    const st = await stat(lockFile, { bigint: true });
     ino = st.ino;
-    ageMs = Date.now() - st.mtimeMs;
+    ageMs = Date.now() - Number(st.mtimeMs);
   } catch {
     return; // gone
   }
-  try {
-    body = JSON.parse(await readFile(lockFile, 'utf8')) as LockBody;
-  } catch {
-    body = null; // empty or damaged (left by an older version, or a damaged disk)
-  }
-  if (body ? pidAlive(body.pid, body.start) : ageMs < UNREADABLE_LOCK_STALE_MS) return;
+  const body = parse(await readTextFile(lockFile).catch(() => null));
+  if (body ? proofAlive({ pid: body.pid, startToken: body.startToken ?? body.start, liveFile: body.liveFile }) : ageMs < UNREADABLE_LOCK_STALE_MS) return;
   const aside = `${lockFile}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
     await rename(lockFile, aside);
   } catch {
     return; // someone else broke it first
   }
-  const movedIno = (await stat(aside)).ino;
-  if (movedIno === ino) {
-    await rm(aside, { force: true });
+  const moved = await stat(aside, { bigint: true });
+  if (moved.ino === ino) {
+    await removeFile(aside);
     return;
   }
   // We moved a fresh, live lock: put it back unless yet another one appeared meanwhile.
@@ -86,15 +70,16 @@ async function breakIfStale(lockFile: string): Promise<void> {
   } catch {
     /* a third process holds the lock now; the moved one's owner will find it on release */
   }
-  await rm(aside, { force: true });
+  await removeFile(aside).catch(() => rm(aside, { force: true }));
 }
 
 export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
-  const body: LockBody = { pid: process.pid, start: processStartToken(process.pid), nonce: randomBytes(8).toString('hex') };
+  const body: LockBody = { ...ownProof(dirname(lockFile)), nonce: randomBytes(8).toString('hex') };
+  const text = JSON.stringify(body);
   const started = Date.now();
   let attempt = 0;
-  while (!(await tryCreate(lockFile, body))) {
+  while (!(await createFileExclusive(lockFile, text, { flush: false }))) {
     attempt += 1;
     if (attempt % 5 === 0) await breakIfStale(lockFile);
     if (Date.now() - started > timeoutMs) {
@@ -108,11 +93,7 @@ export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, op
     return await fn();
   } finally {
     // Release only our own lock (a stale-breaker could in theory have replaced it).
-    try {
-      const now = JSON.parse(await readFile(lockFile, 'utf8')) as LockBody;
-      if (now.nonce === body.nonce) await rm(lockFile, { force: true });
-    } catch {
-      /* already gone */
-    }
+    const now = parse(await readTextFile(lockFile).catch(() => null));
+    if (now?.nonce === body.nonce) await removeFile(lockFile).catch(() => undefined);
   }
 }

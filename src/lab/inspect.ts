@@ -9,6 +9,7 @@ import { basename, resolve } from 'node:path';
 import { ResyncError } from '../shared/errors';
 import { hashFile } from '../shared/hash-file';
 import { readLabGlb } from './glb-format';
+import { errnoCode } from '../shared/errno';
 
 const NOT_PUBLIC =
   'The real Resync.glb layout is not publicly documented (docs/domain.md: binary, a header transaction with IMPSEQ, REQSEQ and SRVSEQ, then dirsync transactions; Q119449, Q96060), so only length, hash and timestamps are reported.';
@@ -28,7 +29,7 @@ export async function inspectFile(path: string, expectedSha256?: string): Promis
   try {
     st = await stat(full);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ResyncError('SourceNotFound', `${full} does not exist.`, { target: full });
+    if (errnoCode(e) === 'ENOENT') throw new ResyncError('SourceNotFound', `${full} does not exist.`, { target: full });
     throw e;
   }
   if (!st.isFile()) throw new ResyncError('InvalidPath', `${full} is not a file.`, { target: full });

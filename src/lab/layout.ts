@@ -8,7 +8,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CONTRACT } from '../shared/contract';
 import { ResyncError } from '../shared/errors';
-import { readJson, writeJsonAtomic } from './atomic';
+import { readJson, writeJsonAtomic } from '../shared/atomic-file';
 import { labPaths, postofficeGlb, SERVICE_KEY, SETUP_KEY } from './paths';
 import { RegistryStore, emptyRegistry } from './registry-store';
 import { DEFAULT_REQUESTORS, toLabRequestors, withSettings } from './name-matching';
@@ -19,6 +19,7 @@ import { DEFAULT_CONTAINERS, DEFAULT_TIMING, type LabConfig, type LabFaults, typ
 import { withFileLock } from './file-lock';
 import { killLab } from './control';
 import { stopLabDirectory } from './directory-process';
+import { errnoCode } from '../shared/errno';
 
 export interface InitLabOptions {
   requestors?: string[] | RequestorSpec[];
@@ -176,7 +177,7 @@ export async function initLab(dir: string, opts: InitLabOptions = {}): Promise<L
   try {
     entries = await readdir(root);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errnoCode(e);
     if (code === 'ENOTDIR') throw new ResyncError('InvalidPath', `${root} exists and is not a folder.`, { target: root });
     if (code !== 'ENOENT') throw new ResyncError('InvalidPath', `Cannot read ${root}: ${(e as Error).message}`, { target: root });
   }

@@ -13,7 +13,7 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CONTRACT } from '../shared/contract';
 import { ResyncError } from '../shared/errors';
-import { readJson, writeJsonAtomic } from './atomic';
+import { readJson, writeJsonAtomic } from '../shared/atomic-file';
 import { readLabGlb, readLabGlbAddresses } from './glb-format';
 import { postofficeGlb } from './paths';
 import type { LabSyncNumbers } from './types';

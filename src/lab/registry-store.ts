@@ -6,7 +6,7 @@
  * Data is stored byte-exact (JSON escapes everything, lone surrogates included).
  */
 import { ResyncError } from '../shared/errors';
-import { readJson, writeJsonAtomic } from './atomic';
+import { readJson, writeJsonAtomic } from '../shared/atomic-file';
 import { withFileLock } from './file-lock';
 
 export type RegType = 'REG_SZ' | 'REG_EXPAND_SZ' | 'REG_MULTI_SZ' | 'REG_DWORD';

@@ -1,11 +1,11 @@
 /**
  * service.json: the lab service's status, kept current by the DXA process (and by the spawner
  * for the moment between spawn and the child's first write). The status a reader sees is derived
- * with pid liveness: a file saying Running (or pending) whose process is gone means Stopped.
+ * with the process's proof of life: a file saying Running (or pending) whose process is gone means Stopped.
  */
-import { readJson, writeJsonAtomic } from './atomic';
+import { readJson, writeJsonAtomic } from '../shared/atomic-file';
 import { withFileLock } from './file-lock';
-import { pidAlive } from '../shared/process-info';
+import { proofAlive } from '../shared/process-info';
 import type { LabServiceStatus } from './types';
 
 export interface ServiceFile {
@@ -13,6 +13,8 @@ export interface ServiceFile {
   pid: number | null;
   /** Linux process start time, so a reused pid is not taken for the DXA. */
   startToken: string | null;
+  /** The file the DXA holds open while it runs (Windows), for the same reason (src/shared/process-info.ts). */
+  liveFile?: string | null;
   since: string;
   lastError?: string;
 }
@@ -38,7 +40,7 @@ export async function readServiceFile(file: string): Promise<ServiceFile> {
 /** The effective state: pid liveness decides whether a non-Stopped record is still true. */
 export async function readServiceState(file: string): Promise<ServiceState> {
   const s = await readServiceFile(file);
-  if (s.status !== 'Stopped' && (s.pid === null || !pidAlive(s.pid, s.startToken))) {
+  if (s.status !== 'Stopped' && (s.pid === null || !proofAlive({ pid: s.pid, startToken: s.startToken, liveFile: s.liveFile }))) {
     return {
       ...s,
       status: 'Stopped',

@@ -33,15 +33,17 @@ export interface FileInfo {
  * What the service process running now does with ResyncConnectionRDNs, where the DSS can tell
  * (the lab DXA records it; a real DXA does not): `checking` from before it reads the value until
  * it decides, `generating` while it writes Resync.glb, `written` once the file is closed,
- * `done` once it has removed the value, `none` when the running process has not begun (or there
- * is no running process).
+ * `done` once it has removed the value, `failed` when it could not write the file (with the reason),
+ * `none` when the running process has not begun (or there is no running process).
  */
 export interface GenerationStatus {
-  state: 'none' | 'checking' | 'generating' | 'written' | 'done';
+  state: 'none' | 'checking' | 'generating' | 'written' | 'done' | 'failed';
   /** FileInfo.id of the file it writes or wrote; null before it opened one. */
   fileId: string | null;
   /** Bytes written, once `written`. */
   length: number | null;
+  /** Why the generation failed (`failed`). */
+  error?: string;
 }
 
 export interface DxadataLocation {

@@ -4,6 +4,7 @@
  * The category names are System.Management.Automation.ErrorCategory members.
  * docs/PROTOCOL.md lists them; keep the two in step (test/unit/protocol.test.ts checks it).
  */
+import { errnoCode } from './errno';
 export const ERRORS = {
   // usage and input
   Usage: { category: 'InvalidArgument', exitCode: 2 },
@@ -31,6 +32,8 @@ export const ERRORS = {
   RequestorNotRecognised: { category: 'ObjectNotFound', exitCode: 1 },
   Timeout: { category: 'OperationTimeout', exitCode: 4 },
   IncompleteFile: { category: 'InvalidResult', exitCode: 1 },
+  /** The DXA reported that it could not write Resync.glb (the lab DXA's own account; a real DXA keeps none). */
+  GenerationFailed: { category: 'WriteError', exitCode: 1 },
   DxadataRemoved: { category: 'ObjectNotFound', exitCode: 1 },
   Cancelled: { category: 'OperationStopped', exitCode: 1 },
   ConnectionLost: { category: 'ConnectionError', exitCode: 1 },
@@ -111,7 +114,7 @@ export function toResyncError(e: unknown, fallback: ErrorId = 'Internal'): Resyn
   if (isResyncError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
   // A full volume is never "a bug": say so, wherever it happened.
-  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as NodeJS.ErrnoException).code) : undefined;
+  const code = errnoCode(e);
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     const path = (e as NodeJS.ErrnoException).path;
     return new ResyncError('DiskFull', `The volume ran out of space${path ? ` writing ${path}` : ''} (${code}).`, { target: path, code });

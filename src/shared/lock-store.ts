@@ -3,9 +3,11 @@
  * is core's (src/core/lock.ts); a store only creates, reads, replaces and removes its text atomically,
  * so the lab adapter (a local file) and the Windows operations (a file on the DSS) can each give one.
  */
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { createFileExclusive, readTextFile, removeFile, writeFileAtomic } from './atomic-file';
+import { errnoCode } from './errno';
+import { ownProof, type ProcessProof } from './process-info';
 
 export interface LockStore {
   /** For messages: where the lock is. */
@@ -19,86 +21,45 @@ export interface LockStore {
   remove(): Promise<void>;
   /** A second lock beside this one (the `.recovering` claim). */
   sibling(suffix: string): LockStore;
-}
-
-function errno(e: unknown): string | undefined {
-  return (e as NodeJS.ErrnoException | undefined)?.code;
+  /**
+   * This process's proof of life as seen from where the lock is (src/shared/process-info.ts), for a store
+   * whose readers can check it; absent where only pid, start time and host can be recorded.
+   */
+  holderProof?(): ProcessProof;
 }
 
 /** A lock in a local file. */
 export class FileLockStore implements LockStore {
   constructor(readonly location: string) {}
 
-  private async temp(text: string): Promise<string> {
-    await mkdir(dirname(this.location), { recursive: true });
-    const tmp = `${this.location}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      const fh = await open(tmp, 'wx');
-      try {
-        await fh.writeFile(text);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-    } catch (e) {
-      await rm(tmp, { force: true }).catch(() => undefined);
-      throw e;
-    }
-    return tmp;
-  }
-
-  async createExclusive(text: string): Promise<boolean> {
-    const tmp = await this.temp(text);
-    try {
-      await link(tmp, this.location);
-      return true;
-    } catch (e) {
-      if (errno(e) === 'EEXIST') return false;
-      if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EISDIR'].includes(errno(e) ?? '')) throw e;
-      // No hard links here: an exclusive create, written at once (a torn one reads as unreadable).
-      try {
-        const fh = await open(this.location, 'wx');
-        try {
-          await fh.writeFile(text);
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
-        return true;
-      } catch (e2) {
-        if (errno(e2) === 'EEXIST') return false;
-        throw e2;
-      }
-    } finally {
-      await rm(tmp, { force: true }).catch(() => undefined);
-    }
+  createExclusive(text: string): Promise<boolean> {
+    return createFileExclusive(this.location, text);
   }
 
   async read(): Promise<{ text: string; ageMs: number } | null> {
+    const text = await readTextFile(this.location);
+    if (text === null) return null;
     try {
-      const [text, st] = await Promise.all([readFile(this.location, 'utf8'), stat(this.location)]);
-      return { text, ageMs: Date.now() - st.mtimeMs };
+      return { text, ageMs: Date.now() - (await stat(this.location)).mtimeMs };
     } catch (e) {
-      if (errno(e) === 'ENOENT') return null;
+      if (errnoCode(e) === 'ENOENT') return null;
       throw e;
     }
   }
 
-  async replace(text: string): Promise<void> {
-    const tmp = await this.temp(text);
-    try {
-      await rename(tmp, this.location);
-    } catch (e) {
-      await rm(tmp, { force: true }).catch(() => undefined);
-      throw e;
-    }
+  replace(text: string): Promise<void> {
+    return writeFileAtomic(this.location, text);
   }
 
   async remove(): Promise<void> {
-    await rm(this.location, { force: true });
+    await removeFile(this.location);
   }
 
   sibling(suffix: string): LockStore {
     return new FileLockStore(`${this.location}${suffix}`);
+  }
+
+  holderProof(): ProcessProof {
+    return ownProof(dirname(this.location));
   }
 }

@@ -3,7 +3,7 @@
  * the happy path, what-if, and every lab fault with the outcome the tool guarantees.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupLabs, cli, cliAsync, dxadata, ensureBundle, labSnapshot, labStatus, labValue, newLab, rpc, sha256 } from '../support/helpers';
 
@@ -124,6 +124,20 @@ describe('resync-glb new on a lab DSS', () => {
     expect(r.json.error.message).toContain('"NOSUCHPO"');
     expect(labValue(lab)).toBeNull();
     expect(labStatus(lab)).toBe('Running');
+  });
+
+  it('a generation the lab DXA cannot write: GenerationFailed at once (never a wait for the timeout), value removed, service running', () => {
+    const lab = newLab();
+    // A folder where Resync.glb should go: the DXA's open fails (EISDIR), as a full or damaged volume would.
+    mkdirSync(join(dxadata(lab), 'Resync.glb'));
+    const r = cli(['new', '--lab', lab, '-r', 'PO1', '--timeout', '600', '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.json.error.id).toBe('GenerationFailed');
+    expect(r.json.error.message).toContain('EISDIR');
+    expect(r.json.error.details.undone.join(' ')).toContain('Removed ResyncConnectionRDNs');
+    expect(labValue(lab)).toBeNull();
+    expect(labStatus(lab)).toBe('Running');
+    expect(readFileSync(join(lab, 'dxa.log'), 'utf8')).toMatch(/Could not write Resync\.glb: .*EISDIR/);
   });
 
   it('--unrecognise fault: the same outcome for a real requestor name', () => {

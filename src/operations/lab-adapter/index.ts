@@ -15,15 +15,18 @@ import { ResyncError } from '../../shared/errors';
 import { hashFile } from '../../shared/hash-file';
 import type { DssOperations, DxadataLocation, FileInfo, GenerationStatus, RequestorConfiguration, SequenceSettings, ServiceInfo, Unwatch } from '../operations';
 import { describeExport, exportOf } from '../../lab/model';
-import { readJson } from '../../lab/atomic';
+import { readJson } from '../../shared/atomic-file';
 import { FileLockStore, type LockStore } from '../../shared/lock-store';
-import { fileIdOf, type DxaState } from '../../lab/dxa-service';
+import type { DxaState } from '../../lab/dxa-service';
+import { fileIdentity } from '../../shared/file-identity';
+import { sameProcess } from '../../shared/process-info';
 import { readLabConfig, SERVICE_DISPLAY_NAME_VALUE } from '../../lab/layout';
 import { labPaths, SERVICE_KEY } from '../../lab/paths';
 import { RegistryStore } from '../../lab/registry-store';
 import { resolveLabDxadata } from '../../lab/dxadata';
 import { labServiceState, requestLabStop, spawnLabDxa, waitForLabState } from '../../lab/control';
 import type { ServiceState } from '../../lab/service-state';
+import { errnoCode } from '../../shared/errno';
 
 const VALUE = CONTRACT.resyncValue.name;
 
@@ -31,9 +34,6 @@ export interface LabOperationsOptions {
   computerName?: string;
 }
 
-function errnoCode(e: unknown): string | undefined {
-  return (e as NodeJS.ErrnoException | undefined)?.code;
-}
 
 class LabOperations implements DssOperations {
   readonly target = 'lab' as const;
@@ -182,7 +182,7 @@ class LabOperations implements DssOperations {
         path: p,
         length: Number(st.size),
         lastWriteTimeUtc: new Date(Number(st.mtimeMs)).toISOString(),
-        id: fileIdOf({ dev: String(st.dev), ino: String(st.ino), birthtimeNs: String(st.birthtimeNs) }),
+        id: fileIdentity(st),
       };
     } catch (e) {
       if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') return null;
@@ -200,8 +200,8 @@ class LabOperations implements DssOperations {
     const [svc, doc] = await Promise.all([labServiceState(this.root), readJson<DxaState>(this.paths.dxaState).catch(() => null)]);
     const g = doc?.generation;
     // Only the record of the process running the service now counts: an earlier DXA's is history.
-    if (!g || svc.status === 'Stopped' || svc.pid !== g.pid || (svc.startToken && g.startToken && svc.startToken !== g.startToken)) return none;
-    return { state: g.state, fileId: g.file ? fileIdOf(g.file) : null, length: g.length ?? null };
+    if (!g || svc.status === 'Stopped' || svc.pid === null || !sameProcess({ pid: svc.pid, startToken: svc.startToken, liveFile: svc.liveFile }, g)) return none;
+    return { state: g.state, fileId: g.file ?? null, length: g.length ?? null, ...(g.error ? { error: g.error } : {}) };
   }
 
   async isOpenForWrite(p: string): Promise<boolean | null> {

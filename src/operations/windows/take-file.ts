@@ -24,6 +24,7 @@ import { SCRIPTS } from './scripts';
 import { adminSharePath } from './transport';
 import { hashFile } from '../../shared/hash-file';
 import { fileInUseError, retryWhileInUse } from '../in-use';
+import { errnoCode } from '../../shared/errno';
 
 export interface SourceHash {
   length: number;
@@ -40,9 +41,6 @@ export interface TakeFileOptions {
   warn?: (message: string) => void;
 }
 
-function errnoCode(e: unknown): string | undefined {
-  return (e as NodeJS.ErrnoException | undefined)?.code;
-}
 
 async function exists(p: string): Promise<boolean> {
   try {
