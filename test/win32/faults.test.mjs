@@ -336,14 +336,15 @@ describe('time and Dxadata', () => {
     cli(['lab', 'fault', l, '--start-delay', '3000']);
     const run = runAsync(['new', '--lab', l, '-r', 'PO1', '--timeout', '120', '--json']);
     await until('the value to be written and the service to start', () => (labValue(l) !== null && recordedStatus(l) === 'StartPending' ? true : undefined), 60_000);
-    // On Windows a folder that a process watches (ReadDirectoryChangesW) or has open can still be
-    // deleted when the handle shares delete; retried a little for a handle that is closing.
+    // On Windows a folder the engine watches (ReadDirectoryChangesW shares delete) can be deleted, but
+    // it stays visible, delete-pending, until the last handle to it closes: so its absence is not
+    // checked here, only that the run notices. Retried a little for a sharing violation.
     rmSync(dxadata(l), { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
-    assert.equal(existsSync(dxadata(l)), false, 'Dxadata could not be removed');
     const r = await run.done;
     assert.equal(r.json?.error?.id, 'DxadataRemoved', why(r, l));
     assert.equal(r.status, 1);
     assert.equal(labValue(l), null);
+    assert.equal(existsSync(dxadata(l)), false, 'Dxadata is gone once the run has let go of it');
   });
 });
 

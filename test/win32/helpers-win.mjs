@@ -197,10 +197,12 @@ export function rpcSession(request, { keepOpen = true } = {}) {
 /**
  * A separate node.exe that opens `file` for reading and keeps the handle for `ms` (a reader such as
  * an antivirus scan or Explorer's preview). Resolves once the file is open. Node opens files with
- * FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE on win32, as most such readers do.
+ * FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE on win32, as most such readers do;
+ * `exclusive` opens with share mode 0 instead (libuv's UV_FS_O_EXLOCK; win32 only, plain elsewhere).
  */
-export async function holdOpen(file, ms = 120_000) {
-  const code = `const fs=require('fs');const fd=fs.openSync(process.argv[1],'r');process.stdout.write('open\\n');setTimeout(()=>fs.closeSync(fd),Number(process.argv[2]));`;
+export async function holdOpen(file, ms = 120_000, { exclusive = false } = {}) {
+  const flags = exclusive && process.platform === 'win32' ? String(0x10000000) : "'r'";
+  const code = `const fs=require('fs');const fd=fs.openSync(process.argv[1],${flags});process.stdout.write('open\\n');setTimeout(()=>fs.closeSync(fd),Number(process.argv[2]));`;
   const child = track(spawn(process.execPath, ['-e', code, file, String(ms)], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true }));
   let err = '';
   child.stderr.on('data', (d) => (err += d));
