@@ -92,12 +92,34 @@ describe('Windows paths', () => {
     assert.equal(imp.json.FileDeleted, true);
   });
 
-  it('a lab deeper than MAX_PATH (260 characters): the procedure works', T, () => {
-    const root = tempDir('rg-deep-');
-    // About 300 characters for the lab; Wine's node.exe crashed at a lab path of about 427.
-    let dir = root;
+  /** A folder about 300 characters deep (MAX_PATH is 260; Wine's node.exe crashed at a lab path of about 427). */
+  function deepFolder(prefix) {
+    let dir = tempDir(prefix);
     while (dir.length < 290) dir = join(dir, `deep folder ${String(dir.length).padStart(3, '0')}`);
-    const lab = makeLab({ dir: join(dir, 'lab') });
+    return dir;
+  }
+
+  it('an output folder and GLB folders deeper than MAX_PATH (260 characters): made, delivered and verified there', T, () => {
+    const lab = makeLab();
+    const deep = deepFolder('rg-deep-');
+    const out = join(deep, 'output');
+    const made = cli(['new', '--lab', lab, '-r', 'PO1', '--timeout', '60', '--output', out, '--json'], RUN);
+    assert.equal(made.status, 0, why(made, lab));
+    assert.ok(made.json.Path.startsWith(out) && made.json.Path.length > 260, made.json.Path);
+    assert.equal(sha256(made.json.Path), made.json.Sha256);
+    assert.ok(made.json.BackupPath.length > 260);
+    const dest = join(deep, 'PO1', 'MAILDATA', 'GLB');
+    mkdirSync(dest, { recursive: true });
+    writeFileSync(join(dest, 'RESYNC.GLB'), 'an earlier file');
+    const r = cli(['copy', made.json.Path, '--sha256', made.json.Sha256, '-d', dest, '--json'], RUN);
+    assert.equal(r.status, 0, why(r));
+    assert.equal(results(r)[0].Verified, true);
+    assert.equal(sha256(join(dest, 'RESYNC.GLB')), made.json.Sha256);
+    assert.equal(readdirSync(dest).length, 2, readdirSync(dest).join(', '));
+  });
+
+  it('a lab deeper than MAX_PATH (260 characters): the procedure works', T, () => {
+    const lab = makeLab({ dir: join(deepFolder('rg-deeplab-'), 'lab') });
     assert.ok(lab.length > 260, `${lab.length}`);
     const { made } = procedureAt(lab);
     assert.ok(made.json.Path.length > 260);
