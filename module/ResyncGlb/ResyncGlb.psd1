@@ -5,7 +5,7 @@
     Author               = 'ResyncGlb developers'
     CompanyName          = 'ResyncGlb'
     Copyright            = '(c) ResyncGlb developers. MIT License.'
-    Description          = 'Generates Resync.glb on an Exchange directory synchronization server (DSS) safely - preflight, backup, service restart, verified file, rollback - and delivers it to MS Mail requestors. Includes a lab DSS. Requires Node.js 20 or later.'
+    Description          = 'Generates Resync.glb on an Exchange directory synchronization server (DSS) safely - preflight, backup, service restart, verified file, rollback - and delivers it to MS Mail requestors. Includes a lab DSS. Carries its engine for Windows x64; elsewhere it needs Node.js 20 or later.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('ResyncGlb.Format.ps1xml')

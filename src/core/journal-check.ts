@@ -4,6 +4,7 @@
  * DSS's own Dxadata (as the DSS resolves it now, domain.md, Q185504/Q147374), and the folder it moves
  * files to must be an absolute path on this machine that is not a file and not Dxadata itself (the
  * rollback only creates new names there; it never replaces anything).
+ * The journal is first checked whole, every field for its type (run-state.ts).
  * Anything else is refused with JournalRejected and nothing is touched.
  */
 import { stat } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import { isAbsolute } from 'node:path';
 import type { DssOperations } from '../operations/operations';
 import { CONTRACT } from '../shared/contract';
 import { ResyncError } from '../shared/errors';
-import type { RunState } from './run-state';
+import { runStateProblem, type RunState } from './run-state';
 
 function same(ops: DssOperations, a: string, b: string): boolean {
   const na = ops.path.normalize(a);
@@ -27,7 +28,8 @@ export async function checkJournal(ops: DssOperations, state: RunState, lockWher
       { target: lockWhere, journal: state },
     );
   };
-  if (state.filePath !== null && typeof state.filePath !== 'string') reject('has a file path that is not text');
+  const problem = runStateProblem(state);
+  if (problem) reject(problem);
   if (typeof state.outputFolder !== 'string' || state.outputFolder === '' || state.outputFolder.includes('\0')) reject('has no usable output folder');
   if (state.filePath !== null || state.dxadata !== null) {
     let dxadata: string;

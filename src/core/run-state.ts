@@ -45,3 +45,29 @@ export function newRunState(runId: string, computerName: string, stamp: string, 
     fileTaken: false,
   };
 }
+
+const SERVICE_STATUSES: readonly ServiceStatus[] = ['Running', 'Stopped', 'StartPending', 'StopPending', 'Paused'];
+
+/**
+ * Why `value` (read back from a lock file) is not a whole RunState, or null when it is. Every field is
+ * checked for its type, so a journal whose `priorValue` is the string "SALES" is refused instead of
+ * being restored as the five names "S", "A", "L", "E", "S".
+ */
+export function runStateProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not an object';
+  const s = value as Record<string, unknown>;
+  const text = (k: string): boolean => typeof s[k] === 'string';
+  const textOrNull = (k: string): boolean => s[k] === null || typeof s[k] === 'string';
+  const flag = (k: string): boolean => typeof s[k] === 'boolean';
+  const names = (v: unknown): boolean => Array.isArray(v) && v.every((n) => typeof n === 'string');
+  for (const k of ['runId', 'computerName', 'stamp', 'outputFolder']) if (!text(k)) return `has no text ${k}`;
+  for (const k of ['dxadata', 'filePath']) if (!textOrNull(k)) return `has a ${k} that is neither text nor null`;
+  for (const k of ['valueWritten', 'serviceStopped', 'serviceStarted', 'fileTaken']) if (!flag(k)) return `has no true/false ${k}`;
+  if (s.priorServiceStatus !== null && !SERVICE_STATUSES.includes(s.priorServiceStatus as ServiceStatus)) return 'has an unknown priorServiceStatus';
+  if (s.priorValue !== null && !names(s.priorValue)) return 'has a priorValue that is not a list of names';
+  if (!names(s.requestors)) return 'has requestors that are not a list of names';
+  if (s.globalMaxSeqSet !== undefined && typeof s.globalMaxSeqSet !== 'boolean') return 'has a globalMaxSeqSet that is not true/false';
+  const gms = s.priorGlobalMaxSeq;
+  if (gms !== undefined && gms !== null && !(typeof gms === 'number' && Number.isInteger(gms) && gms >= 0 && gms <= 0xffffffff)) return 'has a priorGlobalMaxSeq that is not a DWORD';
+  return null;
+}

@@ -153,4 +153,14 @@ describe('the run lock', () => {
     expect(readFileSync(victim, 'utf8')).toBe('do not move me');
     expect(existsSync(lockPath(lab))).toBe(false);
   });
+  it('a journal whose priorValue is the string "SALES" is JournalRejected whole: nothing is written, not ["S","A","L","E","S"]', () => {
+    const lab = newLab();
+    deadRunLock(lab, {}, { priorValue: 'SALES' });
+    const before = readFileSync(join(lab, 'registry.json'), 'utf8');
+    const r = cli(['recover', '--lab', lab]);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/error JournalRejected:.*priorValue/);
+    expect(readFileSync(join(lab, 'registry.json'), 'utf8')).toBe(before);
+    expect(labValue(lab)).toEqual(['PO2']);
+  });
 });

@@ -5,12 +5,20 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $module = Import-Module (Join-Path (Get-TestRoot) 'dist/ResyncGlb/ResyncGlb.psd1') -Force -PassThru
     $realBundle = & $module { $script:BundlePath }
+    # The fake bundles are scripts for node: name it, so they run where the module would otherwise
+    # choose its own bin/win-x64/resync-glb.exe (Windows x64; docs/INSTALL.md, "Which engine runs").
+    $savedNode = $env:RESYNCGLB_NODE
+    $env:RESYNCGLB_NODE = @(Get-Command -Name node -CommandType Application -ErrorAction Stop)[0].Path
     function Use-FakeBundle([string] $Script) {
         $path = Join-Path $TestDrive ("fake-" + [guid]::NewGuid().ToString('N') + '.cjs')
         Set-Content -LiteralPath $path -Value $Script
         & $module { param($p) $script:BundlePath = $p } $path
         $path
     }
+}
+
+AfterAll {
+    $env:RESYNCGLB_NODE = $savedNode
 }
 
 Describe 'Invoke-ResyncBundle' {

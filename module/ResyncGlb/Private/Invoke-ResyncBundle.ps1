@@ -1,15 +1,17 @@
 function Invoke-ResyncBundle {
     <#
     .SYNOPSIS
-    Runs one command in the bundled engine (bin/resync-glb.cjs rpc) and relays its events into the
-    calling cmdlet's streams (docs/PROTOCOL.md).
+    Runs one command in the engine ('rpc': the self-contained resync-glb.exe, or node running
+    bin/resync-glb.cjs, as Resolve-ResyncEngine chooses) and relays its events into the calling
+    cmdlet's streams (docs/PROTOCOL.md).
     .DESCRIPTION
     The request, with any credential, goes to the engine's stdin as one JSON line; it is never put
     on the command line or in the environment. Events come back one JSON object per line and are
     relayed by Write-ResyncBundleEvent (progress, verbose, warning, whatif, result, error). If the
     pipeline is stopped (Ctrl+C, a closed pipeline) the engine is told to cancel, and this waits
     while it rolls back (Send-ResyncBundleCancel). If the engine dies without finishing, its cleanup
-    is finished by the 'recover' command and the error says so (Resolve-ResyncBundleCrash).
+    is finished by the 'recover' command and the error says so (Resolve-ResyncBundleCrash). With
+    -Verbose the cmdlet says once which engine it used, and why.
     #>
     [CmdletBinding()]
     param(
@@ -31,15 +33,34 @@ function Invoke-ResyncBundle {
     $json = ConvertTo-Json -InputObject $request -Depth 8 -Compress
     $request = $null
 
-    if ($script:BundlePath.Contains('"')) {
-        throw [System.InvalidOperationException]::new("The module path '$($script:BundlePath)' contains a double quote; move the module to a folder without one.")
+    try {
+        $engine = Resolve-ResyncEngine
     }
-    if (-not [System.IO.File]::Exists($script:BundlePath)) {
-        throw [System.IO.FileNotFoundException]::new("The engine '$($script:BundlePath)' is missing; reinstall the module (or run 'npm run build' in a source checkout).")
+    catch {
+        $Cmdlet.ThrowTerminatingError($_)
     }
+    $announced = $null
+    if ($null -ne $script:EngineAnnouncedTo) { $announced = $script:EngineAnnouncedTo.Target }
+    if (-not [object]::ReferenceEquals($announced, $Cmdlet)) {
+        $Cmdlet.WriteVerbose("Engine: $($engine.Description)")
+        # Weak: the module must not keep a finished command (and its pipeline) alive.
+        $script:EngineAnnouncedTo = [System.WeakReference]::new($Cmdlet)
+    }
+
+    $commandLine = [System.Collections.Generic.List[string]]::new()
+    foreach ($leading in $engine.Arguments) {
+        if ($leading.Contains('"')) {
+            throw [System.InvalidOperationException]::new("The module path '$leading' contains a double quote; move the module to a folder without one.")
+        }
+        if (-not [System.IO.File]::Exists($leading)) {
+            throw [System.IO.FileNotFoundException]::new("The engine '$leading' is missing; reinstall the module (or run 'npm run build' in a source checkout).")
+        }
+        $commandLine.Add('"' + $leading + '"')
+    }
+    $commandLine.Add('rpc')
     $psi = [System.Diagnostics.ProcessStartInfo]::new()
-    $psi.FileName = $script:NodePath
-    $psi.Arguments = '"' + $script:BundlePath + '" rpc'
+    $psi.FileName = $engine.Path
+    $psi.Arguments = $commandLine -join ' '
     $psi.UseShellExecute = $false
     $psi.RedirectStandardInput = $true
     $psi.RedirectStandardOutput = $true
@@ -49,7 +70,14 @@ function Invoke-ResyncBundle {
     $psi.StandardOutputEncoding = $utf8
     $psi.StandardErrorEncoding = $utf8
 
-    $proc = [System.Diagnostics.Process]::Start($psi)
+    try {
+        $proc = [System.Diagnostics.Process]::Start($psi)
+    }
+    catch {
+        # For example an exe that application control or antivirus blocks (docs/INSTALL.md, "Which engine runs").
+        $Cmdlet.ThrowTerminatingError((New-ResyncErrorRecord -Id 'EngineStartFailed' -Category 'ResourceUnavailable' -Target $engine.Path `
+                    -Message "The ResyncGlb engine, $($engine.Description), could not be started: $($_.Exception.Message)"))
+    }
     try {
         $stderrTask = $proc.StandardError.ReadToEndAsync()
         $state = @{

@@ -78,7 +78,8 @@ function New-ResyncGlb {
     How to reach a Windows DSS: Remoting (WinRM/PowerShell remoting), Rpc (remote registry,
     remote service control and the admin share, for hosts without PowerShell; an NT 4.0/2000/2003
     DSS needs the SMB1 client on this workstation), or Auto (Remoting, then Rpc). Local runs the
-    operations on this computer: for the lab and tests only, since no real DSS runs Node.js 20.
+    operations on this computer: for the lab and tests only, since no real DSS (NT 4.0 to 2003) can
+    run the engine.
 
     .PARAMETER Credential
     Account for the DSS, and for the directory check (bound as cn=<account>,cn=<NT domain>). Passed
