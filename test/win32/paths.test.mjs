@@ -119,10 +119,20 @@ describe('Windows paths', () => {
   });
 
   it('a lab deeper than MAX_PATH (260 characters): the procedure works', T, () => {
-    const lab = makeLab({ dir: join(deepFolder('rg-deeplab-'), 'lab') });
+    // Made here rather than with makeLab so that a start that hangs fails in a minute, not four.
+    const lab = join(deepFolder('rg-deeplab-'), 'lab');
     assert.ok(lab.length > 260, `${lab.length}`);
-    const { made } = procedureAt(lab);
-    assert.ok(made.json.Path.length > 260);
+    try {
+      const init = cli(['lab', 'init', lab, '-r', 'PO1', '-r', 'PO2', '--recipients', '60', '--start-ms', '100', '--stop-ms', '50', '--chunk-bytes', '1024', '--chunk-delay-ms', '1'], { timeoutMs: 60_000 });
+      assert.equal(init.status, 0, why(init));
+      const started = cli(['lab', 'start', lab], { timeoutMs: 60_000 });
+      assert.equal(started.status, 0, why(started));
+      const { made } = procedureAt(lab);
+      assert.ok(made.json.Path.length > 260);
+    } finally {
+      cli(['lab', 'fault', lab, '--clear'], { timeoutMs: 60_000 });
+      cli(['lab', 'stop', lab, '--timeout', '20'], { timeoutMs: 60_000 });
+    }
   });
 
   it('names that differ only in case are one file: a destination holding resync.glb keeps it under the stamped name', T, () => {
