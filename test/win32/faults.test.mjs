@@ -166,6 +166,38 @@ describe('preflight refusals: nothing changed', () => {
   });
 });
 
+describe('protocol abuse over Windows pipes', () => {
+  it('rpc commands named after object methods are UnknownCommand (exit 2)', T, async () => {
+    for (const command of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const s = rpcSession({ protocol: 1, command, params: {} }, { keepOpen: false });
+      const { status, events } = await s.done;
+      assert.equal(status, 2, `${command}: ${JSON.stringify(events)}`);
+      assert.equal(events.find((e) => e.event === 'error')?.id, 'UnknownCommand', command);
+      assert.deepEqual(events.at(-1), { event: 'end', exitCode: 2 });
+    }
+  });
+
+  it('an unterminated request line over 1 MiB is refused while it is still arriving: ProtocolError (exit 2)', T, async () => {
+    const s = rpcSession(null);
+    const chunk = Buffer.alloc(1024 * 1024, 0x61);
+    let sent = 0;
+    // Up to 32 MiB of one line; the engine must answer long before the input ends.
+    while (sent < 32 && !s.events.some((e) => e.event === 'end') && s.child.exitCode === null) {
+      const more = s.child.stdin.write(chunk);
+      sent++;
+      if (!more) await Promise.race([new Promise((r) => s.child.stdin.once('drain', r)), new Promise((r) => setTimeout(r, 200))]);
+    }
+    const answeredAfter = sent;
+    s.child.stdin.destroy();
+    const { status, events } = await s.done;
+    assert.ok(answeredAfter < 32, 'the engine answered only after the input ended');
+    assert.equal(status, 2, JSON.stringify(events));
+    assert.equal(events.find((e) => e.event === 'error')?.id, 'ProtocolError');
+    assert.deepEqual(events.at(-1), { event: 'end', exitCode: 2 });
+    assert.doesNotMatch(s.stderr, /RangeError/);
+  });
+});
+
 describe('service faults: rolled back', () => {
   it('an older Resync.glb is moved out as .previous.glb first and never taken for the new one', T, () => {
     const l = lab();

@@ -144,7 +144,7 @@ export function runAsync(args, opts) {
 }
 
 /**
- * An rpc session: writes the request line, keeps stdin open (unless keepOpen is false) and collects
+ * An rpc session: writes the request line (none when it is null), keeps stdin open (unless keepOpen is false) and collects
  * the NDJSON events. waitFor(pred) resolves with the first matching event, or rejects when the
  * engine exits without one.
  */
@@ -176,7 +176,7 @@ export function rpcSession(request, { keepOpen = true } = {}) {
       resolve({ status, events, stderr });
     }),
   );
-  child.stdin.write(`${typeof request === 'string' ? request : JSON.stringify(request)}\n`);
+  if (request !== null) child.stdin.write(`${typeof request === 'string' ? request : JSON.stringify(request)}\n`);
   if (!keepOpen) child.stdin.end();
   return {
     child,

@@ -5,10 +5,10 @@
 // process; the module cancels over the protocol), two runs at once, and dead runs' locks.
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { cleanup, cli, until } from './support.mjs';
+import { cleanup, cli, tempDir, until } from './support.mjs';
 import {
   auditEvents,
   exited,
@@ -197,6 +197,39 @@ describe('one run per DSS', () => {
     assert.equal(lock.state.valueWritten, true);
     return lock;
   }
+
+  it('an empty run.lock: Busy ("cannot be read") while fresh; once its age proves it stale the next run recovers and succeeds', T, () => {
+    const l = lab();
+    mkdirSync(join(l, '.resyncglb'), { recursive: true });
+    writeFileSync(lockFile(l), '');
+    const fresh = cli(['new', '--lab', l, '-r', 'PO1', '--json'], RUN);
+    assert.equal(fresh.status, 3, why(fresh, l));
+    assert.equal(fresh.json.error.id, 'Busy');
+    assert.match(fresh.json.error.message, /cannot be read/);
+    // Its age is read from the file's times (NTFS and Wine both keep the modification time set here).
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lockFile(l), old, old);
+    const r = cli(['new', '--lab', l, '-r', 'PO1', '--timeout', '60', '--json'], RUN);
+    assert.equal(r.status, 0, why(r, l));
+    assert.match(r.stderr, /could not be read/);
+    assertRolledBack(l);
+  });
+
+  it('a crafted journal naming a file outside Dxadata: JournalRejected (exit 3), nothing moved, the lock cleared', T, async () => {
+    const l = lab();
+    const lock = await deadRun(l);
+    const victim = join(tempDir('rg-victim-'), 'victim.txt');
+    writeFileSync(victim, 'do not move me');
+    writeFileSync(lockFile(l), JSON.stringify({ ...lock, state: { ...lock.state, filePath: victim } }));
+    const r = cli(['recover', '--lab', l], RUN);
+    assert.equal(r.status, 3, why(r, l));
+    assert.match(r.stderr, /error JournalRejected:/);
+    assert.ok(r.stderr.includes(victim), r.stderr);
+    assert.equal(readFileSync(victim, 'utf8'), 'do not move me');
+    assert.equal(existsSync(lockFile(l)), false);
+    // the dead run's value is the admin's to remove now (the journal was not trusted); the lab is set right for the next test
+    cli(['lab', 'fault', l, '--clear']);
+  });
 
   it('a dead run’s lock (its process gone): the next run rolls its journal back, then proceeds', T, async () => {
     const l = lab();
