@@ -1,13 +1,15 @@
 // `resync-glb copy` through the bundle in node.exe into real folders, with Windows file semantics:
 // a verified fan-out, two deliveries racing into one folder, an earlier RESYNC.GLB held open by a
-// reader in another process, a copy killed (TerminateProcess) part-way, and a tampered source.
+// reader in another process or read-only, a missing folder, a copy cancelled over the protocol or
+// killed (TerminateProcess) part-way, and a tampered source. A full destination volume needs a
+// tmpfs (Linux-only tooling) and is not here.
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, cli, tempDir, until } from './support.mjs';
-import { exited, holdOpen, killChildren, runAsync, sha256 } from './helpers-win.mjs';
+import { exited, holdOpen, killChildren, rpcSession, runAsync, sha256 } from './helpers-win.mjs';
 
 afterEach(killChildren);
 after(cleanup);
@@ -153,6 +155,57 @@ describe('resync-glb copy on Windows', () => {
       assert.ok(readdirSync(glb).some((f) => sha256(join(glb, f)) === sha256(earlier)), 'the earlier file survives the second delivery');
     });
   }
+
+  it('one folder missing and one whose earlier RESYNC.GLB is read-only: the missing one fails alone, nothing is lost anywhere', T, () => {
+    const root = tempDir('rg-onefails-');
+    const source = join(root, 'new.glb');
+    writeFileSync(source, randomBytes(200_000));
+    const missing = join(root, 'GONE', 'MAILDATA', 'GLB');
+    const ro = postoffice(root, 'PO1');
+    const plain = postoffice(root, 'PO2');
+    const earlier = randomBytes(2048);
+    // FILE_ATTRIBUTE_READONLY on Windows: such a file may be renamed but not deleted or overwritten.
+    writeFileSync(join(ro, 'RESYNC.GLB'), earlier);
+    chmodSync(join(ro, 'RESYNC.GLB'), 0o444);
+    const r = cli(['copy', source, '--sha256', sha256(source), '-d', missing, ro, plain, '--json'], RUN);
+    assert.equal(r.status, 1, why(r));
+    const res = r.json.error.details.results;
+    assert.equal(res[0].Status, 'Failed');
+    assert.equal(res[0].Error.Id, 'DestinationNotFound');
+    assert.equal(res[2].Status, 'Copied');
+    assert.equal(sha256(join(plain, 'RESYNC.GLB')), sha256(source));
+    const held = readdirSync(ro);
+    assert.ok(held.some((f) => sha256(join(ro, f)) === sha256(earlier)), `the read-only earlier file was lost: ${held.join(', ')}`);
+    if (res[1].Status === 'Copied') {
+      assert.equal(sha256(join(ro, 'RESYNC.GLB')), sha256(source));
+    } else {
+      assert.ok(res[1].Error && res[1].Error.Id !== 'Internal', JSON.stringify(res[1]));
+      assert.equal(sha256(join(ro, 'RESYNC.GLB')), sha256(earlier));
+    }
+    assert.equal(held.some((f) => TEMP.test(f)), false, held.join(', '));
+    for (const f of held) chmodSync(join(ro, f), 0o644);
+  });
+
+  it('a copy cancelled over the protocol: Cancelled, every temporary file removed, the earlier RESYNC.GLB intact', T, async () => {
+    const root = tempDir('rg-cancel-');
+    const glb = postoffice(root, 'PO1');
+    const earlier = randomBytes(8192);
+    writeFileSync(join(glb, 'RESYNC.GLB'), earlier);
+    const source = join(root, 'big.glb');
+    writeFileSync(source, randomBytes(48 * 1024 * 1024));
+    const s = rpcSession({ protocol: 1, command: 'copy', params: { path: source, destination: [glb] } });
+    const seen = await until('the temporary file', () => (readdirSync(glb).some((f) => TEMP.test(f)) ? 'writing' : s.child.exitCode !== null ? 'ended' : undefined), 60_000, 5);
+    s.send('{"control":"cancel"}');
+    const end = await s.waitFor((e) => e.event === 'end');
+    s.child.stdin.end();
+    const { events } = await s.done;
+    assert.equal(seen, 'writing', 'the copy ended before it could be cancelled');
+    assert.equal(end.exitCode, 1, JSON.stringify(events.filter((e) => e.event !== 'progress')));
+    const cancelled = events.find((e) => e.event === 'error')?.id ?? events.find((e) => e.event === 'result')?.data?.Error?.Id;
+    assert.equal(cancelled, 'Cancelled', JSON.stringify(events.filter((e) => e.event !== 'progress')));
+    assert.deepEqual(readdirSync(glb).sort(), ['RESYNC.GLB', 'SRVTRANS.GLB']);
+    assert.equal(sha256(join(glb, 'RESYNC.GLB')), sha256(earlier));
+  });
 
   it('a copy killed part-way leaves no RESYNC.GLB half-written; the next copy works and sweeps the dead copy’s temporary file', T, async () => {
     const root = tempDir('rg-killed-');

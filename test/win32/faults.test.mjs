@@ -115,6 +115,14 @@ describe('preflight refusals: nothing changed', () => {
     assert.deepEqual(labValue(l), ['EARLIER']);
     const backup = JSON.parse(readFileSync(f.json.error.details.backupPath, 'utf8'));
     assert.deepEqual(backup.values.ResyncConnectionRDNs.data, ['EARLIER']);
+    // the .reg beside it restores the value when merged: REG_MULTI_SZ as hex(7), UTF-16LE, CRLF lines
+    const reg = readFileSync(f.json.error.details.backupPath.replace(/\.json$/, '.reg'));
+    assert.deepEqual([...reg.subarray(0, 2)], [0xff, 0xfe]);
+    const text = reg.subarray(2).toString('utf16le');
+    assert.equal(text.replace(/\r\n/g, '').includes('\n'), false, 'a bare LF');
+    const hex = /\r\n"ResyncConnectionRDNs"=hex\(7\):([0-9a-f,]+)\r\n/.exec(text);
+    assert.ok(hex, text);
+    assert.equal(Buffer.from(hex[1].split(',').map((h) => parseInt(h, 16))).toString('utf16le'), 'EARLIER\u0000\u0000');
     cli(['lab', 'fault', l, '--clear']);
     const ok = newRun(l, ['-r', 'PO1', '--force', '--timeout', '60']);
     assert.equal(ok.status, 0, why(ok, l));
