@@ -231,6 +231,17 @@ describe('one run per DSS', () => {
     cli(['lab', 'fault', l, '--clear']);
   });
 
+  it('a journal naming Dxadata in another case and with forward slashes names the same folder on Windows: recovered, not rejected', T, async () => {
+    const l = lab();
+    const lock = await deadRun(l);
+    const respell = (p) => p.toUpperCase().replace(/\\/g, '/');
+    writeFileSync(lockFile(l), JSON.stringify({ ...lock, state: { ...lock.state, dxadata: respell(lock.state.dxadata), filePath: respell(lock.state.filePath) } }));
+    const r = cli(['recover', '--lab', l, '-v'], RUN);
+    assert.equal(r.status, 0, why(r, l));
+    assert.match(r.stderr, /Recovered: Removed ResyncConnectionRDNs/);
+    assertRolledBack(l);
+  });
+
   it('a dead run’s lock (its process gone): the next run rolls its journal back, then proceeds', T, async () => {
     const l = lab();
     const lock = await deadRun(l);
