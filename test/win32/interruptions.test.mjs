@@ -183,6 +183,21 @@ describe('one run per DSS', () => {
     assert.deepEqual(r.json.Requestor, ['PO1']);
   });
 
+  it('recover while a live run holds the DSS: the holder is told alive by its proof of life and left alone; the run succeeds', T, async () => {
+    const l = lab();
+    cli(['lab', 'fault', l, '--start-delay', '4000']);
+    const base = auditEvents(l).length;
+    const first = runAsync(['new', '--lab', l, '-r', 'PO1', '--timeout', '60', '--json']);
+    await until('the value written', () => (auditEvents(l).slice(base).some((e) => e.event === 'value-written') ? true : undefined), 60_000, 20);
+    const rec = cli(['recover', '--lab', l], RUN);
+    assert.match(rec.stderr, /is alive; not touched/, why(rec, l));
+    assert.ok(rec.stderr.includes(`pid ${first.child.pid} `), rec.stderr);
+    assert.deepEqual(labValue(l), ['PO1'], 'the live run’s value was left in place');
+    const r = await first.done;
+    assert.equal(r.status, 0, why(r, l));
+    assert.equal(auditEvents(l).slice(base).some((e) => e.event === 'recovered'), false);
+  });
+
   /** A real run killed after it wrote the value and stopped the service: its lock is what a dead run leaves. */
   async function deadRun(l) {
     cli(['lab', 'fault', l, '--start-delay', '4000']);
