@@ -10,7 +10,7 @@ import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, cli, makeLab } from './support.mjs';
+import { cleanup, cli, makeLab, until } from './support.mjs';
 import {
   auditEvents,
   dxadata,
@@ -28,7 +28,6 @@ import {
   sharedLab,
   writtenLengths,
 } from './helpers-win.mjs';
-import { until } from './support.mjs';
 
 afterEach(killChildren);
 after(cleanup);
@@ -324,11 +323,25 @@ describe('Resync.glb held open by a reader in Dxadata', () => {
     assert.equal(labStatus(l), 'Running');
   });
 
+  it('a short hold with no restart after generation: the success is reported only once Resync.glb is gone from Dxadata', T, async () => {
+    const l = lab();
+    // Without the final restart the DXA process that holds the file keeps running, as an outside
+    // reader (a scanner) would: the run must wait for it before it deletes and reports.
+    cli(['lab', 'fault', l, '--hold-open', '6000']);
+    const r = newRun(l, ['-r', 'PO1', '--no-final-restart', '--timeout', '60']);
+    assert.equal(r.status, 0, why(r, l));
+    assert.equal(resyncInDxadata(l), false, `success reported with Resync.glb still in Dxadata: ${labState(l)}`);
+    assert.equal(r.json.Sha256, sha256(r.json.Path));
+    // the restart the run skipped, so the lab is as a full run leaves it
+    await until('the reader to close', () => (resyncInDxadata(l) ? undefined : true), 60_000);
+    cli(['lab', 'stop', l]);
+    cli(['lab', 'start', l]);
+  });
+
   it('a reader that stays: FileInUse (exit 5, never Busy), the verified copy keeps its name, the file to delete named', T, () => {
-    // The readers this row is about (scanners, indexers, backup agents) open without FILE_SHARE_DELETE,
-    // so Windows refuses the delete. The lab makes the reader inside its DXA with Node's open, which on
-    // win32 shares delete: a delete then succeeds, delete-pending. Such a lab cannot make this row on
-    // Windows, and this test says so by failing.
+    // The lab's reader is opened inside its DXA with Node's open, which on win32 shares delete; the
+    // lab operations tell a held file by /proc (Linux only). On Windows the delete then "succeeds",
+    // delete-pending, and the name stays in Dxadata until the reader closes it.
     const l = lab();
     cli(['lab', 'fault', l, '--hold-open', '120000']);
     const r = newRun(l, ['-r', 'PO1', '--timeout', '60']);
