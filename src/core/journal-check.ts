@@ -14,6 +14,11 @@ import { CONTRACT } from '../shared/contract';
 import { ResyncError } from '../shared/errors';
 import { runStateProblem, type RunState } from './run-state';
 
+/** A path from the journal as Windows or POSIX writes it, in quotes; only control characters are escaped. */
+function quoted(path: string): string {
+  return `"${path.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))}"`;
+}
+
 function same(ops: DssOperations, a: string, b: string): boolean {
   const na = ops.path.normalize(a);
   const nb = ops.path.normalize(b);
@@ -39,11 +44,11 @@ export async function checkJournal(ops: DssOperations, state: RunState, lockWher
       return reject(`names files in Dxadata, and Dxadata cannot be found on ${ops.computerName} to check them (${e instanceof Error ? e.message : String(e)})`);
     }
     const expected = ops.path.join(dxadata, CONTRACT.resyncFileName);
-    if (state.filePath !== null && !same(ops, state.filePath, expected)) reject(`names ${JSON.stringify(state.filePath)}, which is not ${expected}`);
-    if (state.dxadata !== null && !same(ops, state.dxadata, dxadata)) reject(`names ${JSON.stringify(state.dxadata)} as Dxadata, which is ${dxadata}`);
+    if (state.filePath !== null && !same(ops, state.filePath, expected)) reject(`names ${quoted(state.filePath)}, which is not ${expected}`);
+    if (state.dxadata !== null && !same(ops, state.dxadata, dxadata)) reject(`names ${quoted(state.dxadata)} as Dxadata, which is ${dxadata}`);
     if (ops.target === 'lab' && same(ops, state.outputFolder, dxadata)) reject('names Dxadata as its output folder');
   }
-  if (!isAbsolute(state.outputFolder)) reject(`names ${JSON.stringify(state.outputFolder)} as its output folder, which is not an absolute path`);
+  if (!isAbsolute(state.outputFolder)) reject(`names ${quoted(state.outputFolder)} as its output folder, which is not an absolute path`);
   const st = await stat(state.outputFolder).catch(() => null);
-  if (st && !st.isDirectory()) reject(`names ${JSON.stringify(state.outputFolder)} as its output folder, which is a file`);
+  if (st && !st.isDirectory()) reject(`names ${quoted(state.outputFolder)} as its output folder, which is a file`);
 }

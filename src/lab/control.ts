@@ -68,7 +68,9 @@ export async function spawnLabDxa(dir: string): Promise<{ pid: number; spawned: 
         detached: true,
         stdio: ['ignore', logFd, logFd],
         windowsHide: true,
-        cwd: root,
+        // Not the lab folder: Windows caps a working folder at 260 characters (a deeper lab would not start)
+        // and keeps a process's working folder from being removed.
+        cwd: dirname(self.command),
       });
       child.on('error', () => undefined);
       child.unref();

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { fileInUseError, retryWhileInUse } from '../in-use';
 import { createReadStream, createWriteStream, watch, type FSWatcher } from 'node:fs';
-import { link, mkdir, readdir, readlink, readFile, realpath, rm, stat, statfs, unlink, open } from 'node:fs/promises';
+import { link, mkdir, readdir, readlink, readFile, realpath, rm, stat, statfs, open } from 'node:fs/promises';
 import nodePath, { basename, dirname, join, resolve, type PlatformPath } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,7 +15,7 @@ import { ResyncError } from '../../shared/errors';
 import { hashFile } from '../../shared/hash-file';
 import type { DssOperations, DxadataLocation, FileInfo, GenerationStatus, RequestorConfiguration, SequenceSettings, ServiceInfo, Unwatch } from '../operations';
 import { describeExport, exportOf } from '../../lab/model';
-import { readJson } from '../../shared/atomic-file';
+import { readJson, removeFile } from '../../shared/atomic-file';
 import { FileLockStore, type LockStore } from '../../shared/lock-store';
 import type { DxaState } from '../../lab/dxa-service';
 import { fileIdentity } from '../../shared/file-identity';
@@ -306,7 +306,7 @@ class LabOperations implements DssOperations {
     const r = await this.linkOrCopy(from, localTo, true);
     const wait = await retryWhileInUse(async () => ((await this.openFlags(from)) ?? []).length === 0);
     if (!wait.done) throw fileInUseError(from, this.computerName, localTo, wait.waitedMs);
-    await unlink(from);
+    await removeFile(from);
     return r;
   }
 
@@ -325,7 +325,9 @@ class LabOperations implements DssOperations {
     if (!keepSource) {
       try {
         await link(from, to);
-        await unlink(from);
+        // Renamed away, then unlinked: on Windows a reader that shares delete (the lab's hold-open reader
+        // is one: Node opens files that way) would otherwise leave the name in Dxadata, delete-pending.
+        await removeFile(from);
         return await hashFile(to);
       } catch (e) {
         const code = errnoCode(e);
@@ -355,7 +357,7 @@ class LabOperations implements DssOperations {
       throw e;
     }
     await out.close();
-    if (!keepSource) await unlink(from);
+    if (!keepSource) await removeFile(from);
     return { length, sha256: h.digest('hex').toUpperCase() };
   }
 
