@@ -9,34 +9,23 @@
 // A machine without the .NET SDK gets { reason } and the callers skip the PowerShell suites, saying why:
 // `npm install` itself never needs the SDK.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TOOLS_DIR, installAtomically, runDotnet, say } from './tools-common.mjs';
+
+export { TOOLS_DIR };
 
 export const PWSH_VERSION = '7.6.9';
 export const PESTER_VERSION = '5.9.1';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const TOOLS_DIR = join(root, '.tools');
 const pwshDir = join(TOOLS_DIR, `pwsh-${PWSH_VERSION}`);
 const nugetDir = join(TOOLS_DIR, 'nuget');
 /** A folder for PSModulePath: Pester/<version>/Pester.psd1, the layout Import-Module looks for. */
 export const MODULES_DIR = join(TOOLS_DIR, 'modules');
 const pesterDir = join(MODULES_DIR, 'Pester', PESTER_VERSION);
 
-const dotnetEnv = {
-  ...process.env,
-  DOTNET_CLI_TELEMETRY_OPTOUT: '1',
-  DOTNET_NOLOGO: '1',
-  DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1',
-  DOTNET_CLI_UI_LANGUAGE: 'en',
-};
-
-const say = (m) => process.stderr.write(`${m}\n`);
-
-function run(cmd, args, opts = {}) {
-  return spawnSync(cmd, args, { encoding: 'utf8', env: dotnetEnv, timeout: 600_000, ...opts });
-}
+const run = runDotnet;
 
 function hasDotnet() {
   const r = run('dotnet', ['--version'], { timeout: 60_000 });
@@ -46,26 +35,6 @@ function hasDotnet() {
 /** The pwsh executable inside a tool folder (an apphost; Windows adds .exe). */
 function pwshIn(dir) {
   return join(dir, process.platform === 'win32' ? 'pwsh.exe' : 'pwsh');
-}
-
-/** Installs into a temporary folder and renames it into place, so a killed install never looks finished. */
-function installAtomically(finalDir, install) {
-  const tmp = `${finalDir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(dirname(finalDir), { recursive: true });
-  const err = install(tmp);
-  if (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    return err;
-  }
-  try {
-    renameSync(tmp, finalDir);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    // Another run finished the same install first.
-    if (!existsSync(finalDir)) return `could not move ${tmp} into place: ${e.message}`;
-  }
-  return null;
 }
 
 function installPwsh() {

@@ -9,17 +9,17 @@
 //
 // The folder's name carries the SDK version and a hash of the host's source, so a changed host is published
 // afresh. This file only reads files when imported, so the win32 suite (node.exe) can import the path.
-import { spawnSync } from 'node:child_process';
+
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT as root, TOOLS_DIR, installAtomically, runDotnet, say } from './tools-common.mjs';
+
+export { TOOLS_DIR };
 
 /** The Microsoft.PowerShell.SDK version; the same as in ResyncPsHost.csproj. */
 export const PSHOST_SDK_VERSION = '7.6.10';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const TOOLS_DIR = join(root, '.tools');
 /** The host's source: the project and its one C# file. */
 export const PSHOST_SOURCE_DIR = join(root, 'test', 'win32', 'pshost');
 const SOURCE_FILES = ['ResyncPsHost.csproj', 'Program.cs'];
@@ -35,43 +35,8 @@ export const PSHOST_DIR = join(TOOLS_DIR, `win-pshost-${PSHOST_SDK_VERSION}-${so
 /** The published host; run it as `ResyncPsHost.exe <script.ps1> [-Name value | -Switch]...`. */
 export const WINDOWS_PSHOST_EXE = join(PSHOST_DIR, 'ResyncPsHost.exe');
 
-const dotnetEnv = {
-  ...process.env,
-  DOTNET_CLI_TELEMETRY_OPTOUT: '1',
-  DOTNET_NOLOGO: '1',
-  DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1',
-  DOTNET_CLI_UI_LANGUAGE: 'en',
-};
-
-const say = (m) => process.stderr.write(`${m}\n`);
-
 function run(cmd, args, opts = {}) {
-  return spawnSync(cmd, args, { encoding: 'utf8', env: dotnetEnv, timeout: 900_000, ...opts });
-}
-
-/** Installs into a temporary folder and renames it into place, so a killed install never looks finished. */
-function installAtomically(finalDir, install) {
-  const tmp = `${finalDir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(dirname(finalDir), { recursive: true });
-  let err;
-  try {
-    err = install(tmp);
-  } catch (e) {
-    err = e instanceof Error ? e.message : String(e);
-  }
-  if (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    return err;
-  }
-  try {
-    renameSync(tmp, finalDir);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    // Another run finished the same install first.
-    if (!existsSync(finalDir)) return `could not move ${tmp} into place: ${e.message}`;
-  }
-  return null;
+  return runDotnet(cmd, args, { timeout: 900_000, ...opts });
 }
 
 function publish(out) {

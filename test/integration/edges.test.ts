@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BUNDLE, cleanupLabs, cli, cliAsync, dxadata, ensureBundle, labStatus, labValue, newLab, rpc } from '../support/helpers';
+import { cmdArgs } from '../support/cmd-args.cjs';
 
 beforeAll(() => ensureBundle());
 afterEach(() => cleanupLabs());
@@ -24,34 +25,6 @@ afterAll(() => {
 function dxaStarts(lab: string): number {
   const f = join(lab, 'dxa.log');
   return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter((l) => l.includes('Service starting')).length : 0;
-}
-
-/**
- * Splits a cmd.exe command line into arguments; null when an unquoted metacharacter is in it. The
- * tool's placeholders (<password>, <drive-or-path>) are replaced by the admin, so they are not judged.
- */
-function cmdArgs(line: string): string[] | null {
-  if (/[\r\n]/.test(line)) return null;
-  line = line.replace(/<password>/g, 'PASSWORD').replace(/<drive-or-path>/g, 'DRIVE');
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (const ch of line) {
-    if (ch === '"') {
-      quoted = !quoted;
-      continue;
-    }
-    if (!quoted && /[&|<>^()%]/.test(ch)) return null;
-    if (!quoted && ch === ' ') {
-      if (cur) out.push(cur);
-      cur = '';
-      continue;
-    }
-    cur += ch;
-  }
-  if (quoted) return null;
-  if (cur) out.push(cur);
-  return out;
 }
 
 describe('edges', () => {

@@ -27,6 +27,7 @@ import {
   sha256,
   sharedLab,
   writtenLengths,
+  why,
 } from './helpers-win.mjs';
 
 afterEach(killChildren);
@@ -39,10 +40,6 @@ const RUN = { timeoutMs: 150_000 };
 
 function newRun(l, args, opts = RUN) {
   return cli(['new', '--lab', l, ...args, '--json'], opts);
-}
-
-function why(r, l) {
-  return `exit ${r.status}\n${r.stdout}\n${r.stderr}\nlab: ${l ? labState(l) : ''}`;
 }
 
 /** The registry store and Dxadata's files as bytes: what "nothing changed" compares. */

@@ -258,3 +258,8 @@ export function sharedLab(options) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** What a failed assertion shows: the engine's exit code and output, and the lab's state. */
+export function why(r, l) {
+  return `exit ${r.status}\n${r.stdout ?? ''}\n${r.stderr ?? ''}\nlab: ${l ? labState(l) : ''}`;
+}

@@ -26,6 +26,7 @@ import {
   runAsync,
   sharedLab,
   writtenLengths,
+  why,
 } from './helpers-win.mjs';
 
 afterEach(killChildren);
@@ -34,10 +35,6 @@ after(cleanup);
 const lab = sharedLab();
 const T = { timeout: 180_000 };
 const RUN = { timeoutMs: 150_000 };
-
-function why(r, l) {
-  return `exit ${r.status}\n${r.stdout ?? ''}\n${r.stderr ?? ''}\nlab: ${l ? labState(l) : ''}`;
-}
 
 const newRequest = (l, params = {}) => ({ protocol: 1, command: 'new', params: { labPath: l, requestor: ['PO1'], timeoutSec: 60, ...params } });
 

@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, cli, makeLab, tempDir } from './support.mjs';
-import { dxadata, inspectComplete, killChildren, labState, labStatus, labValue, resyncInDxadata, sha256 } from './helpers-win.mjs';
+import { dxadata, inspectComplete, killChildren, labState, labStatus, labValue, resyncInDxadata, sha256, why } from './helpers-win.mjs';
+import { cmdArgs } from '../support/cmd-args.cjs';
 
 afterEach(killChildren);
 after(cleanup);
@@ -18,39 +19,12 @@ after(cleanup);
 const T = { timeout: 180_000 };
 const RUN = { timeoutMs: 150_000 };
 
-function why(r, l) {
-  return `exit ${r.status}\n${r.stdout}\n${r.stderr}\n${l ? `lab: ${labState(l)}` : ''}`;
-}
-
 function glb(lab, po) {
   return join(lab, 'postoffices', po, 'MAILDATA', 'GLB');
 }
 
 function results(r) {
   return Array.isArray(r.json) ? r.json : [r.json];
-}
-
-/** Splits a cmd.exe command line into arguments; null when an unquoted metacharacter is in it. */
-function cmdArgs(line) {
-  const out = [];
-  let cur = '';
-  let quoted = false;
-  for (const ch of line.replace(/<password>/g, 'PASSWORD')) {
-    if (ch === '"') {
-      quoted = !quoted;
-      continue;
-    }
-    if (!quoted && /[&|<>^()%]/.test(ch)) return null;
-    if (!quoted && ch === ' ') {
-      if (cur) out.push(cur);
-      cur = '';
-      continue;
-    }
-    cur += ch;
-  }
-  if (quoted) return null;
-  if (cur) out.push(cur);
-  return out;
 }
 
 /** `new` then `copy` to both postoffices of the lab: the whole procedure at a path. */

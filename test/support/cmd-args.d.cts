@@ -1,0 +1,1 @@
+export function cmdArgs(line: string): string[] | null;
