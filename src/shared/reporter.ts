@@ -43,10 +43,3 @@ export class MemoryReporter implements Reporter {
       .map((e) => ({ action: String(e.action), target: String(e.target) }));
   }
 }
-
-export const nullReporter: Reporter = {
-  progress: () => undefined,
-  verbose: () => undefined,
-  warning: () => undefined,
-  whatIf: () => undefined,
-};

@@ -89,10 +89,6 @@ export function encodeRequest(request: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(request), 'utf8').toString('base64');
 }
 
-export function decodeRequest(base64: string): unknown {
-  return JSON.parse(Buffer.from(base64, 'base64').toString('utf8')) as unknown;
-}
-
 /** `& '<dir>\<script>' '<base64>'`; the only command text the Windows operations send. */
 export function buildCommand(scriptDir: string, script: ScriptName, request: Record<string, unknown>): string {
   const path = join(checkScriptDir(scriptDir), script);
