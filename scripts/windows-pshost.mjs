@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ROOT as root, TOOLS_DIR, installAtomically, runDotnet, say } from './tools-common.mjs';
 
 export { TOOLS_DIR };

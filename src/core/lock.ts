@@ -19,8 +19,6 @@ import type { RunState } from './run-state';
 import { FileLockStore, type LockStore } from '../shared/lock-store';
 import { processStartToken, proofAlive } from '../shared/process-info';
 
-export { FileLockStore, type LockStore };
-
 export interface LockInfo {
   runId: string;
   pid: number;

@@ -1,6 +1,6 @@
 /**
  * A small cross-process mutex for the lab's read-modify-write files (registry.json, service.json).
- * The lock is a file created whole (src/shared/atomic-file.ts) holding its owner's proof of life
+ * The lock is kept in the same store as the run lock (src/shared/lock-store.ts), unflushed, holding its owner's proof of life
  * (pid, and the start time on Linux or a held live file on Windows: src/shared/process-info.ts); one
  * that cannot be read is broken once UNREADABLE_LOCK_STALE_MS has passed. A lock whose owner is dead is
  * broken by renaming it away (only one contender can rename a given file) and checking that the renamed
@@ -9,10 +9,10 @@
  */
 import { link, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
 import { ResyncError } from '../shared/errors';
-import { createFileExclusive, readTextFile, removeFile } from '../shared/atomic-file';
-import { ownProof, proofAlive, type ProcessProof } from '../shared/process-info';
+import { removeFile } from '../shared/atomic-file';
+import { FileLockStore } from '../shared/lock-store';
+import { proofAlive, type ProcessProof } from '../shared/process-info';
 import { sleep } from '../shared/sleep';
 
 export interface LockOptions {
@@ -41,7 +41,8 @@ function parse(text: string | null): LockBody | null {
   }
 }
 
-async function breakIfStale(lockFile: string): Promise<void> {
+async function breakIfStale(store: FileLockStore): Promise<void> {
+  const lockFile = store.location;
   let ino: bigint;
   let ageMs: number;
   try {
@@ -51,7 +52,7 @@ async function breakIfStale(lockFile: string): Promise<void> {
   } catch {
     return; // gone
   }
-  const body = parse(await readTextFile(lockFile).catch(() => null));
+  const body = parse((await store.read().catch(() => null))?.text ?? null);
   if (body ? proofAlive({ pid: body.pid, startToken: body.startToken ?? body.start, liveFile: body.liveFile }) : ageMs < UNREADABLE_LOCK_STALE_MS) return;
   const aside = `${lockFile}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
@@ -75,13 +76,14 @@ async function breakIfStale(lockFile: string): Promise<void> {
 
 export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
-  const body: LockBody = { ...ownProof(dirname(lockFile)), nonce: randomBytes(8).toString('hex') };
+  const store = new FileLockStore(lockFile, { flush: false });
+  const body: LockBody = { ...store.holderProof(), nonce: randomBytes(8).toString('hex') };
   const text = JSON.stringify(body);
   const started = Date.now();
   let attempt = 0;
-  while (!(await createFileExclusive(lockFile, text, { flush: false }))) {
+  while (!(await store.createExclusive(text))) {
     attempt += 1;
-    if (attempt % 5 === 0) await breakIfStale(lockFile);
+    if (attempt % 5 === 0) await breakIfStale(store);
     if (Date.now() - started > timeoutMs) {
       throw new ResyncError('Busy', `Could not lock ${lockFile} within ${Math.round(timeoutMs / 1000)} s; another process holds it.`, {
         target: lockFile,
@@ -93,7 +95,7 @@ export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, op
     return await fn();
   } finally {
     // Release only our own lock (a stale-breaker could in theory have replaced it).
-    const now = parse(await readTextFile(lockFile).catch(() => null));
-    if (now?.nonce === body.nonce) await removeFile(lockFile).catch(() => undefined);
+    const now = parse((await store.read().catch(() => null))?.text ?? null);
+    if (now?.nonce === body.nonce) await store.remove().catch(() => undefined);
   }
 }

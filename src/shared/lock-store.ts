@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createFileExclusive, readTextFile, removeFile, writeFileAtomic } from './atomic-file';
+import { createFileExclusive, readTextFile, removeFile, writeFileAtomic, type WriteOptions } from './atomic-file';
 import { errnoCode } from './errno';
 import { ownProof, type ProcessProof } from './process-info';
 
@@ -28,12 +28,19 @@ export interface LockStore {
   holderProof?(): ProcessProof;
 }
 
-/** A lock in a local file. */
+/**
+ * A lock in a local file (src/shared/atomic-file.ts does the file work). The run lock and the lab's
+ * mutexes (src/lab/file-lock.ts) both keep their locks in one.
+ */
 export class FileLockStore implements LockStore {
-  constructor(readonly location: string) {}
+  /** `flush: false` for locks held for milliseconds, which need not survive a power cut. */
+  constructor(
+    readonly location: string,
+    private readonly opts: WriteOptions = {},
+  ) {}
 
   createExclusive(text: string): Promise<boolean> {
-    return createFileExclusive(this.location, text);
+    return createFileExclusive(this.location, text, this.opts);
   }
 
   async read(): Promise<{ text: string; ageMs: number } | null> {
@@ -56,7 +63,7 @@ export class FileLockStore implements LockStore {
   }
 
   sibling(suffix: string): LockStore {
-    return new FileLockStore(`${this.location}${suffix}`);
+    return new FileLockStore(`${this.location}${suffix}`, this.opts);
   }
 
   holderProof(): ProcessProof {

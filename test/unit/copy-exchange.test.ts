@@ -2,7 +2,7 @@
  * The Exchange-requestor path of `copy` (docs/domain.md Q156124, Q193395) against a fake DssOperations
  * whose Dxadata is a real folder: on start, its "DXA" imports Resync.glb and removes it.
  */
-import { FileLockStore, type LockStore } from '../../src/core/lock';
+import { FileLockStore, type LockStore } from '../../src/shared/lock-store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
