@@ -64,17 +64,17 @@ function unreadableHolder(ageMs: number): LockInfo {
   return { runId: 'unknown (unreadable lock)', pid: 0, host: 'unknown', user: 'unknown', since: new Date(Date.now() - ageMs).toISOString(), computerName: '', state: null };
 }
 
-/** Why a lock is stale, or null while its holder may be alive. */
-export function staleReason(info: LockInfo): string | null {
+/**
+ * Why a lock is stale, or null while its holder may be alive. `proofFolder` is the lock store's, where a
+ * holder's live file may be (src/shared/process-info.ts); a live file named anywhere else is not looked at.
+ */
+export function staleReason(info: LockInfo, proofFolder?: string): string | null {
   if (info.host !== hostname()) return null; // another host's process cannot be checked from here
   if (!(info.pid > 0)) return `it names no process (pid ${info.pid})`;
-  if (info.liveFile && !proofAlive(info)) {
-    return proofAlive({ pid: info.pid })
-      ? `pid ${info.pid} now belongs to another process (the holder's live file ${info.liveFile} is no longer held open)`
-      : `its process (pid ${info.pid}) is gone`;
-  }
   if (!proofAlive({ pid: info.pid })) return `its process (pid ${info.pid}) is gone`;
-  if (info.startToken && !proofAlive(info)) return `pid ${info.pid} now belongs to another process (the holder's start time differs)`;
+  if (!proofAlive(info, proofFolder)) {
+    return `pid ${info.pid} now belongs to another process (${info.startToken ? "the holder's start time differs" : `the holder's live file ${info.liveFile} is no longer held open`})`;
+  }
   return null;
 }
 
@@ -151,7 +151,7 @@ export class RunLock {
         }
         why = `it could not be read and is ${Math.round(held.ageMs / 1000)} s old`;
       } else {
-        why = staleReason(held.info);
+        why = staleReason(held.info, store.proofFolder);
         if (!why) throw busy(computerName, held.info, store.location);
       }
       const stale: StaleLock = { ...(held.info ?? unreadableHolder(held.ageMs)), staleBecause: why };
@@ -181,7 +181,7 @@ export class RunLock {
     const claimInfo: LockInfo = { ...info, state: null, recovering: stale.runId };
     if (!(await claim.createExclusive(JSON.stringify(claimInfo)).catch((e: unknown) => Promise.reject(lockWriteError(e, claim.location))))) {
       const other = await readLockFrom(claim);
-      const otherStale = !other || (other.unreadable ? other.ageMs >= UNREADABLE_STALE_MS : staleReason(other.info) !== null);
+      const otherStale = !other || (other.unreadable ? other.ageMs >= UNREADABLE_STALE_MS : staleReason(other.info, claim.proofFolder) !== null);
       if (otherStale) {
         await claim.remove();
         return null;

@@ -217,7 +217,7 @@ export const recoverHandler: CommandHandler = async (params, ctx) => {
       ctx.reporter.warning(`The run lock ${file} cannot be read and is only ${Math.round(held.ageMs / 1000)} s old; not touched. Run recover again in a few seconds.`);
       return;
     }
-    if (!held.unreadable && !staleReason(held.info)) {
+    if (!held.unreadable && !staleReason(held.info, store.proofFolder)) {
       ctx.reporter.warning(
         `Run ${held.info.runId} by ${held.info.user} (pid ${held.info.pid} on ${held.info.host}, since ${held.info.since}) holds ${ops.computerName} and is ${held.info.host === hostname() ? 'alive' : 'on another host, where it cannot be checked from here'}; not touched.`,
       );

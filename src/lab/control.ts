@@ -140,7 +140,7 @@ export async function killLab(dir: string): Promise<number[]> {
   const paths = labPaths(root);
   const pids = new Set<number>(findDxaPids(root));
   const state = await readServiceState(paths.service).catch(() => null);
-  if (state?.pid && proofAlive({ pid: state.pid, startToken: state.startToken, liveFile: state.liveFile })) pids.add(state.pid);
+  if (state?.pid && proofAlive({ pid: state.pid, startToken: state.startToken, liveFile: state.liveFile }, root)) pids.add(state.pid);
   const killed: number[] = [];
   for (const pid of pids) {
     try {

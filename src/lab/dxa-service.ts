@@ -119,7 +119,7 @@ class LabDxa {
   private async claim(): Promise<number | null> {
     return withServiceLock(this.paths.service, async () => {
       const cur = await readServiceFile(this.paths.service);
-      if (cur.status !== 'Stopped' && cur.pid !== null && cur.pid !== process.pid && proofAlive({ pid: cur.pid, startToken: cur.startToken, liveFile: cur.liveFile })) return null;
+      if (cur.status !== 'Stopped' && cur.pid !== null && cur.pid !== process.pid && proofAlive({ pid: cur.pid, startToken: cur.startToken, liveFile: cur.liveFile }, this.paths.root)) return null;
       const requested = cur.pid === process.pid && cur.status === 'StartPending' ? Date.parse(cur.since) : NaN;
       const since = Number.isFinite(requested) && requested <= Date.now() ? requested : Date.now();
       await writeServiceFile(this.paths.service, {

@@ -5,6 +5,7 @@
  */
 import { readJson, writeJsonAtomic } from '../shared/atomic-file';
 import { withFileLock } from './file-lock';
+import { dirname } from 'node:path';
 import { proofAlive } from '../shared/process-info';
 import type { LabServiceStatus } from './types';
 
@@ -40,7 +41,7 @@ export async function readServiceFile(file: string): Promise<ServiceFile> {
 /** The effective state: pid liveness decides whether a non-Stopped record is still true. */
 export async function readServiceState(file: string): Promise<ServiceState> {
   const s = await readServiceFile(file);
-  if (s.status !== 'Stopped' && (s.pid === null || !proofAlive({ pid: s.pid, startToken: s.startToken, liveFile: s.liveFile }))) {
+  if (s.status !== 'Stopped' && (s.pid === null || !proofAlive({ pid: s.pid, startToken: s.startToken, liveFile: s.liveFile }, dirname(file)))) {
     return {
       ...s,
       status: 'Stopped',

@@ -26,6 +26,8 @@ export interface LockStore {
    * whose readers can check it; absent where only pid, start time and host can be recorded.
    */
   holderProof?(): ProcessProof;
+  /** Where the holders' proofs are kept (their live files in its `.live` subfolder); absent with holderProof. */
+  readonly proofFolder?: string;
 }
 
 /**
@@ -66,7 +68,11 @@ export class FileLockStore implements LockStore {
     return new FileLockStore(`${this.location}${suffix}`, this.opts);
   }
 
+  get proofFolder(): string {
+    return dirname(this.location);
+  }
+
   holderProof(): ProcessProof {
-    return ownProof(dirname(this.location));
+    return ownProof(this.proofFolder);
   }
 }

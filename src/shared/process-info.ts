@@ -9,7 +9,7 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, constants as fsc, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, posix, win32 } from 'node:path';
 import { errnoCode } from './errno';
 
 /** Linux: the process start time in clock ticks (field 22 of /proc/<pid>/stat) and its state. */
@@ -97,12 +97,33 @@ export function ownProof(folder: string, platform: NodeJS.Platform = process.pla
   return { ...proof, liveFile: h.file };
 }
 
-/** Whether the process a proof names still runs (the same process, not a reuse of its pid). */
-export function proofAlive(p: ProcessProof, platform: NodeJS.Platform = process.platform): boolean {
-  if (p.liveFile && platform === 'win32') {
+const LIVE_NAME = /^\d+-[0-9a-f]{12}\.live$/;
+
+/**
+ * The live file of a proof kept in `folder`, when it is one this code makes there (`<folder>/.live/<pid>-<hex>.live`);
+ * null otherwise. A record is data anyone who can write its folder could forge: a live file named elsewhere
+ * (another folder, a share on another host) is never opened, let alone removed.
+ */
+function liveFileIn(p: ProcessProof, folder: string | undefined, platform: NodeJS.Platform): string | null {
+  if (!p.liveFile || folder === undefined) return null;
+  const path = platform === 'win32' ? win32 : posix;
+  const name = path.basename(p.liveFile);
+  if (!LIVE_NAME.test(name)) return null;
+  const expected = path.join(folder, '.live', name);
+  const given = path.normalize(p.liveFile);
+  return (platform === 'win32' ? given.toLowerCase() === expected.toLowerCase() : given === expected) ? p.liveFile : null;
+}
+
+/**
+ * Whether the process a proof names still runs (the same process, not a reuse of its pid). `folder` is where
+ * the record is kept; a live file is taken only from its `.live` subfolder.
+ */
+export function proofAlive(p: ProcessProof, folder?: string, platform: NodeJS.Platform = process.platform): boolean {
+  const liveFile = platform === 'win32' ? liveFileIn(p, folder, platform) : null;
+  if (liveFile) {
     let fd: number;
     try {
-      fd = openSync(p.liveFile, 'r');
+      fd = openSync(liveFile, 'r');
     } catch (e) {
       const code = errnoCode(e);
       // Held with no sharing: the holder's handle is open, so the holder runs.
@@ -113,7 +134,7 @@ export function proofAlive(p: ProcessProof, platform: NodeJS.Platform = process.
     }
     closeSync(fd);
     // Nobody holds it: its holder ended without removing it (killed). Tidy it away.
-    rmSync(p.liveFile, { force: true });
+    rmSync(liveFile, { force: true });
     return false;
   }
   return pidAlive(p.pid, p.startToken);

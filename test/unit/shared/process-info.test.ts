@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownProof, pidAlive, processStartToken, proofAlive, sameProcess } from '../../../src/shared/process-info';
@@ -34,12 +34,31 @@ describe('proofs of life', () => {
   it('a Windows live file that anyone can open, or that is gone, names a dead holder whatever runs under its pid', () => {
     const d = mkdtempSync(join(tmpdir(), 'proof-'));
     dirs.push(d);
-    const live = join(d, 'x.live');
+    mkdirSync(join(d, '.live'));
+    const live = join(d, '.live', `${process.pid}-0123456789ab.live`);
     writeFileSync(live, '');
     // This very process runs under the pid: only the live file decides.
-    expect(proofAlive({ pid: process.pid, liveFile: live }, 'win32')).toBe(false);
+    expect(proofAlive({ pid: process.pid, liveFile: live }, d, 'win32')).toBe(false);
     expect(existsSync(live)).toBe(false); // tidied away
-    expect(proofAlive({ pid: process.pid, liveFile: live }, 'win32')).toBe(false);
+    expect(proofAlive({ pid: process.pid, liveFile: live }, d, 'win32')).toBe(false);
+  });
+
+  it('a live file named outside the own .live folder of the record is never opened or removed (a forged lock)', () => {
+    const d = mkdtempSync(join(tmpdir(), 'proof-'));
+    dirs.push(d);
+    const victim = join(d, 'precious.txt');
+    writeFileSync(victim, 'keep');
+    const elsewhere = join(d, 'other', '.live', `${process.pid}-0123456789ab.live`);
+    mkdirSync(join(d, 'other', '.live'), { recursive: true });
+    writeFileSync(elsewhere, '');
+    for (const liveFile of [victim, elsewhere, join(d, '.live', '..', 'precious.txt')]) {
+      // Not a live file of this folder: judged by the pid alone (this process runs), and left alone.
+      expect(proofAlive({ pid: process.pid, liveFile }, d, 'win32')).toBe(true);
+    }
+    expect(existsSync(victim)).toBe(true);
+    expect(existsSync(elsewhere)).toBe(true);
+    // Without a folder no live file is looked at either.
+    expect(proofAlive({ pid: process.pid, liveFile: victim }, undefined, 'win32')).toBe(true);
   });
 
   it('same process: pid and every part both proofs record', () => {
