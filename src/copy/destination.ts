@@ -10,6 +10,7 @@ import { ResyncError, isResyncError } from '../shared/errors';
 import type { Reporter } from '../shared/reporter';
 import { destinationError } from './fs-errors';
 import { errnoCode } from '../shared/errno';
+import { retrySharing } from '../shared/atomic-file';
 import { backupFileName, tempFileName, TEMP_SUFFIX } from '../shared/file-names';
 import { pidAlive } from '../shared/process-info';
 import type { ChunkSink } from './fanout';
@@ -191,7 +192,8 @@ export class DestinationWriter implements ChunkSink {
       // unlink another delivery's new file). The claim's name is a temporary one, swept if we die here.
       const claim = join(this.checked.folder, tempFileName(this.checked.finalName));
       try {
-        await rename(old.path, claim);
+        // A reader on Windows (a scanner, a backup agent) may hold it for a moment: retried, bounded.
+        await retrySharing(() => rename(old.path, claim));
       } catch (e) {
         if (errnoCode(e) === 'ENOENT') return; // another delivery kept it first
         throw e;

@@ -19,8 +19,14 @@ export function destinationError(e: unknown, folder: string, what: string): Resy
       return new ResyncError('DestinationNotFound', `${folder} does not exist (or vanished while ${what}).`, { target: folder, code });
     case 'ENOTDIR':
       return new ResyncError('InvalidPath', `${folder} is not a folder (a part of the path is a file).`, { target: folder, code });
+    case 'EBUSY':
+      // Windows: a sharing violation, another process has the file open and shares nothing.
+      return new ResyncError('DestinationNotWritable', `${folder}: ${what} failed because another process has the file open (${detail}); nothing was replaced. Close it (or wait for the scan or backup to finish) and deliver again.`, {
+        target: folder,
+        code,
+      });
     default:
-      return new ResyncError('DestinationNotWritable', `${folder} could not be written: ${what} failed (${code ?? 'error'}: ${detail}).`, {
+      return new ResyncError('DestinationNotWritable', `${folder} could not be written: ${what} failed (${code && !detail.startsWith(code) ? `${code}: ` : ''}${detail}).`, {
         target: folder,
         code,
       });

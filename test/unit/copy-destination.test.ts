@@ -86,11 +86,17 @@ describe('destinationError', () => {
     ['ENOENT', 'DestinationNotFound'],
     ['ENOTDIR', 'InvalidPath'],
     ['EIO', 'DestinationNotWritable'],
+    ['EBUSY', 'DestinationNotWritable'],
   ])('%s -> %s', (code, id) => {
     const r = destinationError(e(code), '/po/MAILDATA/GLB', 'writing');
     expect(r.id).toBe(id);
     expect(r.details.target).toBe('/po/MAILDATA/GLB');
     expect(r.message).toContain('/po/MAILDATA/GLB');
+  });
+  it('says a busy file is held by another process, and names the code once', () => {
+    expect(destinationError(e('EBUSY'), '/d', 'renaming').message).toMatch(/another process has the file open \(EBUSY: injected\)/);
+    expect(destinationError(e('EIO'), '/d', 'writing').message).toContain('failed (EIO: injected)');
+    expect(destinationError(Object.assign(new Error('disk said no'), { code: 'EIO' }), '/d', 'writing').message).toContain('failed (EIO: disk said no)');
   });
   it('keeps a ResyncError as it is', () => {
     const orig = new ResyncError('HashMismatch', 'x');
