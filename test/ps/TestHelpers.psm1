@@ -80,9 +80,18 @@ function Get-TestLabService {
 }
 
 function Test-TestProcess {
-    # True while a process with this id runs (the lab DXA is a process of its own).
+    # True while a process with this id runs (the lab DXA is a process of its own). On Linux an ended
+    # process that nobody has reaped yet (a zombie: init here reaps late) has ended, as the engine's
+    # own check holds (src/shared/process-info.ts).
     param([Parameter(Mandatory)] [int] $Id)
-    $null -ne (Get-Process -Id $Id -ErrorAction SilentlyContinue)
+    if ($null -eq (Get-Process -Id $Id -ErrorAction SilentlyContinue)) { return $false }
+    $stat = "/proc/$Id/stat"
+    if (Test-Path -LiteralPath $stat) {
+        $text = Get-Content -Raw -LiteralPath $stat -ErrorAction SilentlyContinue
+        # The state follows the parenthesised command name: "pid (comm) S ...".
+        if ($text -and $text.Substring($text.LastIndexOf(')') + 2, 1) -eq 'Z') { return $false }
+    }
+    $true
 }
 
 function Get-TestTreeListing {
