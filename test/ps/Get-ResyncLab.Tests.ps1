@@ -115,8 +115,10 @@ Describe 'Get-ResyncLab' {
 
     It 'passes a folder name with spaces, quotes, $(...), ; and a leading dash to the engine as one argument' {
         $parent = Join-Path ([System.IO.Path]::GetTempPath()) ('resync-getlab-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
-        $labs.Add($parent)
         $lab = Join-Path $parent '-lab ''q'' "dq" $(exit 3); x'
+        # The lab first, so its DXA is stopped before its parent folder goes, even if this test fails.
+        $labs.Add($lab)
+        $labs.Add($parent)
         $null = New-ResyncLab -Path $lab -Requestor 'PO1' -Recipients 20 -StartMs 100 -Confirm:$false
         $s = Get-ResyncLab -Path $lab
         $s.Path | Should -Be $lab
