@@ -93,4 +93,4 @@ for (const i of imports) {
   );
 }
 if (flag('--stop')) cli(['lab', 'stop', lab]);
-else process.stdout.write(`\nThe lab DXA keeps running like a service; stop it with: ${engine.shown} lab stop ${lab}\n`);
+else process.stdout.write(`\nThe lab DXA keeps running like a service; stop it with: ${engine.shown} lab stop ${lab}\n(in PowerShell: Stop-ResyncLab ${lab}, or Remove-ResyncLab ${lab} to delete the lab too)\n`);

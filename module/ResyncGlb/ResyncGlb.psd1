@@ -13,9 +13,13 @@
     FunctionsToExport    = @(
         'Copy-ResyncToRequestor'
         'Get-ResyncGlb'
+        'Get-ResyncLab'
         'Get-ResyncRequestor'
         'New-ResyncGlb'
         'New-ResyncLab'
+        'Remove-ResyncLab'
+        'Start-ResyncLab'
+        'Stop-ResyncLab'
         'Test-ResyncGlb'
     )
     CmdletsToExport      = @()
@@ -30,6 +34,33 @@
         'bin/resync-glb.main.cjs.v8cache'
         'bin/win-x64/resync-glb.exe'
         'en-US/about_ResyncGlb.help.txt'
+        'Private/ConvertTo-ResyncOutput.ps1'
+        'Private/ConvertTo-ResyncProcessArgument.ps1'
+        'Private/Copy-ResyncToSession.ps1'
+        'Private/Get-ResyncLabStatus.ps1'
+        'Private/Get-ResyncNodeVersion.ps1'
+        'Private/Get-ResyncProperty.ps1'
+        'Private/Get-ResyncRequestorCompletion.ps1'
+        'Private/Invoke-ResyncBundle.ps1'
+        'Private/Invoke-ResyncLabCommand.ps1'
+        'Private/New-ResyncErrorRecord.ps1'
+        'Private/Resolve-ResyncBundleCrash.ps1'
+        'Private/Resolve-ResyncEngine.ps1'
+        'Private/Resolve-ResyncPath.ps1'
+        'Private/Send-ResyncBundleCancel.ps1'
+        'Private/Test-ResyncLabFolder.ps1'
+        'Private/Test-ResyncWindowsX64.ps1'
+        'Private/Write-ResyncBundleEvent.ps1'
+        'Public/Copy-ResyncToRequestor.ps1'
+        'Public/Get-ResyncGlb.ps1'
+        'Public/Get-ResyncLab.ps1'
+        'Public/Get-ResyncRequestor.ps1'
+        'Public/New-ResyncGlb.ps1'
+        'Public/New-ResyncLab.ps1'
+        'Public/Remove-ResyncLab.ps1'
+        'Public/Start-ResyncLab.ps1'
+        'Public/Stop-ResyncLab.ps1'
+        'Public/Test-ResyncGlb.ps1'
         'ps1/Close-DssSession.ps1'
         'ps1/Get-DssFileHash.ps1'
         'ps1/Get-DssFileInfo.ps1'
@@ -54,7 +85,7 @@
         PSData = @{
             Tags         = @('Exchange', 'MSMail', 'DirSync', 'Resync', 'DSS', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'First release: New-ResyncGlb, Copy-ResyncToRequestor, Get-ResyncGlb, Test-ResyncGlb, New-ResyncLab.'
+            ReleaseNotes = 'First release: New-ResyncGlb, Copy-ResyncToRequestor, Get-ResyncGlb, Test-ResyncGlb, Get-ResyncRequestor; the lab: New-ResyncLab, Get-ResyncLab, Start-ResyncLab, Stop-ResyncLab, Remove-ResyncLab.'
         }
     }
 }

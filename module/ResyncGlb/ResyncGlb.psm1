@@ -27,4 +27,4 @@ Register-ArgumentCompleter -CommandName 'New-ResyncGlb' -ParameterName 'Requesto
     Get-ResyncRequestorCompletion -WordToComplete $wordToComplete -FakeBoundParameters $fakeBoundParameters
 }
 
-Export-ModuleMember -Function @('Copy-ResyncToRequestor', 'Get-ResyncGlb', 'Get-ResyncRequestor', 'New-ResyncGlb', 'New-ResyncLab', 'Test-ResyncGlb')
+Export-ModuleMember -Function @('Copy-ResyncToRequestor', 'Get-ResyncGlb', 'Get-ResyncLab', 'Get-ResyncRequestor', 'New-ResyncGlb', 'New-ResyncLab', 'Remove-ResyncLab', 'Start-ResyncLab', 'Stop-ResyncLab', 'Test-ResyncGlb')

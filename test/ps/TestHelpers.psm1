@@ -42,9 +42,11 @@ function New-TestLab {
 
 function Remove-TestLab {
     param([string] $Path)
-    if ($Path -and (Test-Path $Path)) {
+    if ($Path -and (Test-Path -LiteralPath $Path)) {
+        # A fault such as --hang-on-stop would keep the DXA running past the stop.
+        if (Test-Path -LiteralPath (Join-Path $Path 'lab.json')) { $null = Invoke-TestCli -Arguments @('lab', 'fault', $Path, '--clear') }
         $null = Invoke-TestCli -Arguments @('lab', 'stop', $Path)
-        Remove-Item -Recurse -Force $Path -ErrorAction SilentlyContinue
+        Remove-Item -LiteralPath $Path -Recurse -Force -ErrorAction SilentlyContinue
     }
 }
 
@@ -67,6 +69,37 @@ function Get-TestLabValue {
         if ($key -like '*Services\MSExchangeDX' -and $values.ContainsKey('ResyncConnectionRDNs')) { return , [string[]]$values['ResyncConnectionRDNs']['data'] }
     }
     $null
+}
+
+function Get-TestLabService {
+    # The lab service as the engine reports it (lab status --json): Status, Pid, Faults ...
+    param([Parameter(Mandatory)] [string] $Path)
+    $r = Invoke-TestCli -Arguments @('lab', 'status', $Path, '--json')
+    if ($r.ExitCode -ne 0) { throw "lab status failed: $($r.Output)" }
+    $r.Output | ConvertFrom-Json
+}
+
+function Test-TestProcess {
+    # True while a process with this id runs (the lab DXA is a process of its own). On Linux an ended
+    # process that nobody has reaped yet (a zombie: init here reaps late) has ended, as the engine's
+    # own check holds (src/shared/process-info.ts).
+    param([Parameter(Mandatory)] [int] $Id)
+    if ($null -eq (Get-Process -Id $Id -ErrorAction SilentlyContinue)) { return $false }
+    $stat = "/proc/$Id/stat"
+    if (Test-Path -LiteralPath $stat) {
+        $text = Get-Content -Raw -LiteralPath $stat -ErrorAction SilentlyContinue
+        # The state follows the parenthesised command name: "pid (comm) S ...".
+        if ($text -and $text.Substring($text.LastIndexOf(')') + 2, 1) -eq 'Z') { return $false }
+    }
+    $true
+}
+
+function Get-TestTreeListing {
+    # Every file and folder under a path with its length and hash, to prove a folder untouched.
+    param([Parameter(Mandatory)] [string] $Path)
+    Get-ChildItem -LiteralPath $Path -Recurse -Force | Sort-Object FullName | ForEach-Object {
+        if ($_.PSIsContainer) { "$($_.FullName)/" } else { "$($_.FullName)|$($_.Length)|$((Get-FileHash -LiteralPath $_.FullName).Hash)" }
+    }
 }
 
 function Get-TestOwnParameter {
