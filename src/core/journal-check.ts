@@ -19,10 +19,19 @@ function quoted(path: string): string {
   return `"${path.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))}"`;
 }
 
+/**
+ * A path as the file system resolves it, for comparison: normalised, without the `\\?\` prefix, without a
+ * trailing separator (Windows and POSIX both ignore one), and without case on Windows.
+ */
+function canonical(ops: DssOperations, p: string): string {
+  let n = ops.path.normalize(p);
+  if (ops.path.sep === '\\') n = n.replace(/^\\\\\?\\(?!UNC\\)/i, '').replace(/^\\\\\?\\UNC\\/i, '\\\\');
+  while (n.length > 1 && n.endsWith(ops.path.sep) && !/^[A-Za-z]:\\$/.test(n)) n = n.slice(0, -1);
+  return ops.path.sep === '\\' ? n.toLowerCase() : n;
+}
+
 function same(ops: DssOperations, a: string, b: string): boolean {
-  const na = ops.path.normalize(a);
-  const nb = ops.path.normalize(b);
-  return ops.path.sep === '\\' ? na.toLowerCase() === nb.toLowerCase() : na === nb;
+  return canonical(ops, a) === canonical(ops, b);
 }
 
 export async function checkJournal(ops: DssOperations, state: RunState, lockWhere: string): Promise<void> {

@@ -71,8 +71,10 @@ function unreadableHolder(ageMs: number): LockInfo {
 export function staleReason(info: LockInfo, proofFolder?: string): string | null {
   if (info.host !== hostname()) return null; // another host's process cannot be checked from here
   if (!(info.pid > 0)) return `it names no process (pid ${info.pid})`;
+  // The full proof first: on Windows it also tidies a dead holder's live file, however it died.
+  const alive = proofAlive(info, proofFolder);
   if (!proofAlive({ pid: info.pid })) return `its process (pid ${info.pid}) is gone`;
-  if (!proofAlive(info, proofFolder)) {
+  if (!alive) {
     return `pid ${info.pid} now belongs to another process (${info.startToken ? "the holder's start time differs" : `the holder's live file ${info.liveFile} is no longer held open`})`;
   }
   return null;

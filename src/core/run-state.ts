@@ -46,6 +46,9 @@ export function newRunState(runId: string, computerName: string, stamp: string, 
   };
 }
 
+/** stampOf()'s format (src/shared/file-names.ts): 20261124T103000123Z. */
+const STAMP = /^\d{8}T\d{9}Z$/;
+
 const SERVICE_STATUSES: readonly ServiceStatus[] = ['Running', 'Stopped', 'StartPending', 'StopPending', 'Paused'];
 
 /**
@@ -59,12 +62,15 @@ export function runStateProblem(value: unknown): string | null {
   const text = (k: string): boolean => typeof s[k] === 'string';
   const textOrNull = (k: string): boolean => s[k] === null || typeof s[k] === 'string';
   const flag = (k: string): boolean => typeof s[k] === 'boolean';
-  const names = (v: unknown): boolean => Array.isArray(v) && v.every((n) => typeof n === 'string');
+  // What the registry takes in a REG_MULTI_SZ: non-empty strings without NUL.
+  const names = (v: unknown): boolean => Array.isArray(v) && v.every((n) => typeof n === 'string' && n !== '' && !n.includes('\0'));
   for (const k of ['runId', 'computerName', 'stamp', 'outputFolder']) if (!text(k)) return `has no text ${k}`;
+  // The stamp becomes part of file names in the output folder: only the one format stampOf() writes.
+  if (!STAMP.test(s.stamp as string)) return 'has a stamp that is not a time stamp of this tool';
   for (const k of ['dxadata', 'filePath']) if (!textOrNull(k)) return `has a ${k} that is neither text nor null`;
   for (const k of ['valueWritten', 'serviceStopped', 'serviceStarted', 'fileTaken']) if (!flag(k)) return `has no true/false ${k}`;
   if (s.priorServiceStatus !== null && !SERVICE_STATUSES.includes(s.priorServiceStatus as ServiceStatus)) return 'has an unknown priorServiceStatus';
-  if (s.priorValue !== null && !names(s.priorValue)) return 'has a priorValue that is not a list of names';
+  if (s.priorValue !== null && !names(s.priorValue)) return 'has a priorValue that is not a list of names the registry takes (non-empty, no NUL)';
   if (!names(s.requestors)) return 'has requestors that are not a list of names';
   if (s.globalMaxSeqSet !== undefined && typeof s.globalMaxSeqSet !== 'boolean') return 'has a globalMaxSeqSet that is not true/false';
   const gms = s.priorGlobalMaxSeq;

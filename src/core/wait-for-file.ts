@@ -102,6 +102,15 @@ export async function waitForCompleteFile(
           length: file?.length ?? 0,
         });
       }
+      if (gen && (gen.state === 'written' || gen.state === 'done') && gen.fileId !== null && value === null && !file) {
+        // The DXA's own account says it wrote its file and removed the value, and the name is empty: another
+        // process removed or replaced the file (a replacement is moved out as foreign). Nothing more will come.
+        throw new ResyncError(
+          'GenerationFailed',
+          `The DXA on ${ops.computerName} wrote ${ops.path.basename(filePath)}${gen.length !== null ? ` (${gen.length} bytes)` : ''} and removed ResyncConnectionRDNs, but the file is no longer in ${dxadata}: another process removed or replaced it.`,
+          { target: filePath, length: 0 },
+        );
+      }
       const status = service?.status ?? 'Stopped';
       if (status === 'Stopped') {
         // The service stopped on its own after we started it: a crash (Q185225-style) or a

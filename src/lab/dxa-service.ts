@@ -248,6 +248,11 @@ class LabDxa {
     process.exit(0);
   }
 
+  /** Ends the process after an error that escaped run(): logged, the service recorded Stopped with it. */
+  async fail(e: unknown): Promise<void> {
+    await this.die(`The lab DXA failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  }
+
   private async die(why: string): Promise<void> {
     this.log(why);
     try {
@@ -400,5 +405,7 @@ class LabDxa {
 /** Entry point of the hidden `resync-glb lab __dxa <dir>` command. Runs until the service stops. */
 export async function runDxaService(dir: string): Promise<void> {
   const dxa = new LabDxa(labPaths(resolve(dir)));
-  await dxa.run();
+  // An error outside the generation (a state file that cannot be written) must not leave a process that
+  // keeps running, and reports StartPending, forever: it is logged and the service ends Stopped.
+  await dxa.run().catch((e: unknown) => dxa.fail(e));
 }

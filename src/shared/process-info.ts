@@ -7,7 +7,7 @@
  *   closes a process's handles when it ends, so a live file anyone can open belongs to a dead holder,
  *   whatever process has its pid now. Node exposes no process creation time on Windows.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, constants as fsc, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, constants as fsc, rmSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, posix, win32 } from 'node:path';
 import { errnoCode } from './errno';
@@ -133,8 +133,13 @@ export function proofAlive(p: ProcessProof, folder?: string, platform: NodeJS.Pl
       return pidAlive(p.pid);
     }
     closeSync(fd);
-    // Nobody holds it: its holder ended without removing it (killed). Tidy it away.
-    rmSync(liveFile, { force: true });
+    // Nobody holds it: its holder ended without removing it (killed). Tidy it away (a folder in its place
+    // is no live file of ours and stays).
+    try {
+      unlinkSync(liveFile);
+    } catch {
+      /* gone already, or not a file */
+    }
     return false;
   }
   return pidAlive(p.pid, p.startToken);

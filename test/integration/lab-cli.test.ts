@@ -27,6 +27,21 @@ function run(args: string[]): { code: number | null; stdout: string; stderr: str
 }
 
 describe('resync-glb lab and inspect from the bundle', () => {
+  it('a lab DXA whose state file cannot be written ends Stopped with the reason, never StartPending for ever', () => {
+    const lab = join(base, 'state-dir');
+    labs.push(lab);
+    expect(run(['lab', 'init', lab, '-r', 'PO1', '--recipients', '10', '--start-ms', '100', '--stop-ms', '50']).code).toBe(0);
+    rmSync(join(lab, 'dxa-state.json'), { force: true });
+    mkdirSync(join(lab, 'dxa-state.json'));
+    const r = run(['lab', 'start', lab, '--json']);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.json.error.id).toBe('ServiceStartFailed');
+    const st = run(['lab', 'status', lab, '--json']).json;
+    expect(st.Status).toBe('Stopped');
+    expect(st.Pid).toBeNull();
+    expect(st.LastError).toMatch(/The lab DXA failed: .*EISDIR/);
+  });
+
   it('lab init --json returns a ResyncGlb.Lab with requestors whose names differ', () => {
     const dir = join(base, 'a');
     labs.push(dir);

@@ -50,3 +50,22 @@ describe('waitForCompleteFile', () => {
     expect(calls.statFile).toBeGreaterThan(1);
   });
 });
+
+describe('waitForCompleteFile when the generated file vanished', () => {
+  it('the DXA says it wrote its file and removed the value, and Dxadata has none: GenerationFailed at the first look, not the timeout', async () => {
+    const ops = {
+      computerName: 'LABDSS',
+      path: nodePath,
+      getService: async () => ({ name: 'MSExchangeDX', status: 'Running' }),
+      getResyncValue: async () => null,
+      statFile: async () => null,
+      generationStatus: async () => ({ state: 'done', fileId: '1:2:3', length: 2984 }),
+      resolveDxadata: async () => ({ path: '/dx' }),
+      isOpenForWrite: async () => false,
+      watch: () => ({ close: () => undefined }),
+    } as unknown as DssOperations;
+    // Polls and timeout of minutes: only an answer at the first look ends this test in time.
+    const err = await waitForCompleteFile(ops, '/dx/Resync.glb', '/dx', opts, quiet, new AbortController().signal).catch((e: unknown) => e);
+    expect(err).toMatchObject({ id: 'GenerationFailed', message: expect.stringContaining('no longer in /dx') });
+  });
+});

@@ -325,11 +325,19 @@ class LabOperations implements DssOperations {
     if (!keepSource) {
       try {
         await link(from, to);
-        // Renamed away, then unlinked: on Windows a reader that shares delete (the lab's hold-open reader
-        // is one: Node opens files that way) would otherwise leave the name in Dxadata, delete-pending.
-        await removeFile(from);
+        try {
+          // Renamed away, then unlinked: on Windows a reader that shares delete (the lab's hold-open reader
+          // is one: Node opens files that way) would otherwise leave the name in Dxadata, delete-pending.
+          await removeFile(from);
+        } catch (e) {
+          // Still in Dxadata (a reader that shares nothing holds it): the new name goes again, so the file is
+          // in one place only and the caller's error says where.
+          await rm(to, { force: true }).catch(() => undefined);
+          throw Object.assign(e as Error, { linkUndone: true });
+        }
         return await hashFile(to);
       } catch (e) {
+        if ((e as { linkUndone?: boolean }).linkUndone) throw e;
         const code = errnoCode(e);
         if (code === 'EEXIST') throw new ResyncError('InvalidPath', `${to} already exists; it was not overwritten.`, { target: to });
         if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;

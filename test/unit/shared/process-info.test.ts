@@ -61,6 +61,15 @@ describe('proofs of life', () => {
     expect(proofAlive({ pid: process.pid, liveFile: victim }, undefined, 'win32')).toBe(true);
   });
 
+  it('a folder where a live file should be is no proof and is left alone (a forged or damaged record never throws)', () => {
+    const d = mkdtempSync(join(tmpdir(), 'proof-'));
+    dirs.push(d);
+    const asDir = join(d, '.live', `${process.pid}-0123456789ab.live`);
+    mkdirSync(asDir, { recursive: true });
+    expect(() => proofAlive({ pid: process.pid, liveFile: asDir }, d, 'win32')).not.toThrow();
+    expect(existsSync(asDir)).toBe(true);
+  });
+
   it('same process: pid and every part both proofs record', () => {
     expect(sameProcess({ pid: 5, startToken: 'a' }, { pid: 5, startToken: 'a', liveFile: 'f' })).toBe(true);
     expect(sameProcess({ pid: 5, startToken: 'a' }, { pid: 5, startToken: 'b' })).toBe(false);
