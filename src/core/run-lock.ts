@@ -38,6 +38,13 @@ export async function recoverStale(
   lockWhere = 'the run lock',
 ): Promise<{ undone: string[]; manualSteps: string[] }> {
   const state = stale.state;
+  if (!state && stale.staleBecause.startsWith('it could not be read')) {
+    // No journal to act on: what that run changed is unknown, so nothing is undone and the admin is told.
+    const check = `check by hand on ${stale.computerName || 'the DSS'} that ResyncConnectionRDNs is absent under the MSExchangeDX key, that the service runs, and that no Resync.glb is left in Dxadata`;
+    reporter.warning(`Found a run lock that could not be read (${stale.staleBecause}); what its run changed is unknown and nothing was undone: ${check}. The lock was cleared.`);
+    await audit.write({ event: 'recovered', staleRunId: stale.runId, staleBecause: stale.staleBecause, undone: [], note: `unreadable journal: ${check}` });
+    return { undone: [], manualSteps: [] };
+  }
   if (!state || !changedAnything(state)) {
     reporter.warning(`Found the lock of run ${stale.runId} by ${stale.user} (pid ${stale.pid} on ${stale.host}, since ${stale.since}); it is stale because ${stale.staleBecause}. That run had changed nothing; the lock was cleared.`);
     await audit.write({ event: 'recovered', staleRunId: stale.runId, staleBecause: stale.staleBecause, undone: [], note: 'the dead run had changed nothing' });

@@ -88,6 +88,9 @@ describe('the run lock', () => {
     const r = cli(['new', '--lab', lab, '-r', 'PO1', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/could not be read/);
+    // Its journal is unknown: never "changed nothing", and the admin is told what to check.
+    expect(r.stderr).not.toMatch(/changed nothing/);
+    expect(r.stderr).toMatch(/what its run changed is unknown and nothing was undone: check by hand/);
     expect(existsSync(lockPath(lab))).toBe(false);
   });
 
