@@ -210,9 +210,14 @@ export class DestinationWriter implements ChunkSink {
       if (force) reporter.verbose(msg);
       else reporter.warning(`${msg} Use -Force (--force) to replace an existing file without this warning.`);
     };
+    let step = `renaming into ${this.checked.finalPath}`;
     try {
       for (let attempt = 0; ; attempt++) {
-        for (const old of await listFinal(this.checked.folder, this.checked.finalName)) await keep(old);
+        for (const old of await listFinal(this.checked.folder, this.checked.finalName)) {
+          step = `moving the earlier ${old.path} aside`;
+          await keep(old);
+        }
+        step = `renaming into ${this.checked.finalPath}`;
         const placed = await placeNoClobber(this.tempPath, this.checked.finalPath);
         if (placed) break;
         if (attempt >= 50) {
@@ -222,7 +227,7 @@ export class DestinationWriter implements ChunkSink {
         }
       }
     } catch (e) {
-      const err = destinationError(e, this.checked.folder, `renaming into ${this.checked.finalPath}`);
+      const err = destinationError(e, this.checked.folder, step);
       const manualSteps: string[] = [];
       for (const m of moved.reverse()) {
         try {

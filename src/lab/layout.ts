@@ -8,7 +8,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CONTRACT } from '../shared/contract';
 import { ResyncError } from '../shared/errors';
-import { readJson, writeJsonAtomic } from '../shared/atomic-file';
+import { isSharingViolation, readJson, writeJsonAtomic } from '../shared/atomic-file';
 import { labPaths, postofficeGlb, SERVICE_KEY, SETUP_KEY } from './paths';
 import { RegistryStore, emptyRegistry } from './registry-store';
 import { DEFAULT_REQUESTORS, toLabRequestors, withSettings } from './name-matching';
@@ -74,6 +74,9 @@ export async function readLabConfig(dir: string): Promise<LabConfig> {
   try {
     cfg = await readJson<LabConfig>(labPaths(root).config);
   } catch (e) {
+    if (isSharingViolation(e)) {
+      throw new ResyncError('Busy', `${root}'s lab.json is held open by another process (${(e as Error).message}); try again once it has closed it.`, { target: root });
+    }
     throw new ResyncError('LabNotFound', `${root} has a lab.json that is not valid JSON (${(e as Error).message}).`, { target: root });
   }
   if (!cfg || cfg.kind !== 'ResyncGlb.Lab') {

@@ -66,13 +66,8 @@ function Get-ResyncLab {
 
     process {
         foreach ($item in $Path) {
-            $resolved = Resolve-ResyncPath -Cmdlet $PSCmdlet -Path $item
-            $problem = Test-ResyncLabFolder -Path $resolved
-            if ($problem) {
-                $PSCmdlet.WriteError((New-ResyncErrorRecord -Id 'LabNotFound' -Category 'ObjectNotFound' -Target $resolved `
-                            -Message "'$resolved' is not a lab DSS: $problem. Create one with New-ResyncLab."))
-                continue
-            }
+            $resolved = Resolve-ResyncLabFolder -Cmdlet $PSCmdlet -Path $item
+            if (-not $resolved) { continue }
             $state = Get-ResyncLabStatus -Cmdlet $PSCmdlet -Path $resolved
             if ($state.Error) { $PSCmdlet.WriteError($state.Error); continue }
             $state.Output

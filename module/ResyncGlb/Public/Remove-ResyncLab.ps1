@@ -78,13 +78,8 @@ function Remove-ResyncLab {
 
     process {
         foreach ($item in $Path) {
-            $resolved = Resolve-ResyncPath -Cmdlet $PSCmdlet -Path $item
-            $problem = Test-ResyncLabFolder -Path $resolved
-            if ($problem) {
-                $PSCmdlet.WriteError((New-ResyncErrorRecord -Id 'LabNotFound' -Category 'ObjectNotFound' -Target $resolved `
-                            -Message "'$resolved' is not a lab DSS: $problem. Remove-ResyncLab deletes only a lab folder; nothing was deleted."))
-                continue
-            }
+            $resolved = Resolve-ResyncLabFolder -Cmdlet $PSCmdlet -Path $item -Consequence 'Remove-ResyncLab deletes only a lab folder; nothing was deleted.'
+            if (-not $resolved) { continue }
             $attributes = [System.IO.File]::GetAttributes($resolved)
             if (($attributes -band [System.IO.FileAttributes]::ReparsePoint) -ne 0) {
                 $PSCmdlet.WriteError((New-ResyncErrorRecord -Id 'LabRemoveRefused' -Category 'InvalidArgument' -Target $resolved `

@@ -64,22 +64,10 @@ function Start-ResyncLab {
 
     process {
         foreach ($item in $Path) {
-            $resolved = Resolve-ResyncPath -Cmdlet $PSCmdlet -Path $item
-            $problem = Test-ResyncLabFolder -Path $resolved
-            if ($problem) {
-                $PSCmdlet.WriteError((New-ResyncErrorRecord -Id 'LabNotFound' -Category 'ObjectNotFound' -Target $resolved `
-                            -Message "'$resolved' is not a lab DSS: $problem. Create one with New-ResyncLab."))
-                continue
-            }
+            $resolved = Resolve-ResyncLabFolder -Cmdlet $PSCmdlet -Path $item
+            if (-not $resolved) { continue }
             if (-not $PSCmdlet.ShouldProcess($resolved, 'Start the lab MSExchangeDX service (its DXA)')) { continue }
-            $started = Invoke-ResyncLabCommand -Cmdlet $PSCmdlet -Command 'start' -Path $resolved -TimeoutSec $TimeoutSec
-            if ($started.Error) { $PSCmdlet.WriteError($started.Error); continue }
-            $PSCmdlet.WriteVerbose("The lab MSExchangeDX service in '$resolved' is $(Get-ResyncProperty $started.Data 'Status') (pid $(Get-ResyncProperty $started.Data 'Pid')).")
-            if ($PassThru) {
-                $state = Get-ResyncLabStatus -Cmdlet $PSCmdlet -Path $resolved -Service $started.Data
-                if ($state.Error) { $PSCmdlet.WriteError($state.Error); continue }
-                $state.Output
-            }
+            Invoke-ResyncLabService -Cmdlet $PSCmdlet -Path $resolved -Command 'start' -TimeoutSec $TimeoutSec -PassThru:$PassThru
         }
     }
 }

@@ -69,22 +69,10 @@ function Stop-ResyncLab {
 
     process {
         foreach ($item in $Path) {
-            $resolved = Resolve-ResyncPath -Cmdlet $PSCmdlet -Path $item
-            $problem = Test-ResyncLabFolder -Path $resolved
-            if ($problem) {
-                $PSCmdlet.WriteError((New-ResyncErrorRecord -Id 'LabNotFound' -Category 'ObjectNotFound' -Target $resolved `
-                            -Message "'$resolved' is not a lab DSS: $problem. Create one with New-ResyncLab."))
-                continue
-            }
+            $resolved = Resolve-ResyncLabFolder -Cmdlet $PSCmdlet -Path $item
+            if (-not $resolved) { continue }
             if (-not $PSCmdlet.ShouldProcess($resolved, 'Stop the lab MSExchangeDX service (its DXA)')) { continue }
-            $stopped = Invoke-ResyncLabCommand -Cmdlet $PSCmdlet -Command 'stop' -Path $resolved -TimeoutSec $TimeoutSec
-            if ($stopped.Error) { $PSCmdlet.WriteError($stopped.Error); continue }
-            $PSCmdlet.WriteVerbose("The lab MSExchangeDX service in '$resolved' is $(Get-ResyncProperty $stopped.Data 'Status').")
-            if ($PassThru) {
-                $state = Get-ResyncLabStatus -Cmdlet $PSCmdlet -Path $resolved -Service $stopped.Data
-                if ($state.Error) { $PSCmdlet.WriteError($state.Error); continue }
-                $state.Output
-            }
+            Invoke-ResyncLabService -Cmdlet $PSCmdlet -Path $resolved -Command 'stop' -TimeoutSec $TimeoutSec -PassThru:$PassThru
         }
     }
 }
