@@ -33,19 +33,7 @@ function Invoke-ResyncBundle {
     $json = ConvertTo-Json -InputObject $request -Depth 8 -Compress
     $request = $null
 
-    try {
-        $engine = Resolve-ResyncEngine
-    }
-    catch {
-        $Cmdlet.ThrowTerminatingError($_)
-    }
-    $announced = $null
-    if ($null -ne $script:EngineAnnouncedTo) { $announced = $script:EngineAnnouncedTo.Target }
-    if (-not [object]::ReferenceEquals($announced, $Cmdlet)) {
-        $Cmdlet.WriteVerbose("Engine: $($engine.Description)")
-        # Weak: the module must not keep a finished command (and its pipeline) alive.
-        $script:EngineAnnouncedTo = [System.WeakReference]::new($Cmdlet)
-    }
+    $engine = Get-ResyncCommandEngine -Cmdlet $Cmdlet
 
     $commandLine = [System.Collections.Generic.List[string]]::new()
     foreach ($leading in $engine.Arguments) {
@@ -58,26 +46,8 @@ function Invoke-ResyncBundle {
         $commandLine.Add('"' + $leading + '"')
     }
     $commandLine.Add('rpc')
-    $psi = [System.Diagnostics.ProcessStartInfo]::new()
-    $psi.FileName = $engine.Path
-    $psi.Arguments = $commandLine -join ' '
-    $psi.UseShellExecute = $false
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $psi.CreateNoWindow = $true
+    $proc = Open-ResyncEngineProcess -Cmdlet $Cmdlet -Engine $engine -Arguments ($commandLine -join ' ')
     $utf8 = [System.Text.UTF8Encoding]::new($false)
-    $psi.StandardOutputEncoding = $utf8
-    $psi.StandardErrorEncoding = $utf8
-
-    try {
-        $proc = [System.Diagnostics.Process]::Start($psi)
-    }
-    catch {
-        # For example an exe that application control or antivirus blocks (docs/INSTALL.md, "Which engine runs").
-        $Cmdlet.ThrowTerminatingError((New-ResyncErrorRecord -Id 'EngineStartFailed' -Category 'ResourceUnavailable' -Target $engine.Path `
-                    -Message "The ResyncGlb engine, $($engine.Description), could not be started: $($_.Exception.Message)"))
-    }
     try {
         $stderrTask = $proc.StandardError.ReadToEndAsync()
         $state = @{

@@ -27,18 +27,7 @@ function Invoke-ResyncLabCommand {
         [int] $TimeoutSec = 0
     )
 
-    try {
-        $engine = Resolve-ResyncEngine
-    }
-    catch {
-        $Cmdlet.ThrowTerminatingError($_)
-    }
-    $announced = $null
-    if ($null -ne $script:EngineAnnouncedTo) { $announced = $script:EngineAnnouncedTo.Target }
-    if (-not [object]::ReferenceEquals($announced, $Cmdlet)) {
-        $Cmdlet.WriteVerbose("Engine: $($engine.Description)")
-        $script:EngineAnnouncedTo = [System.WeakReference]::new($Cmdlet)
-    }
+    $engine = Get-ResyncCommandEngine -Cmdlet $Cmdlet
 
     $arguments = [System.Collections.Generic.List[string]]::new()
     foreach ($leading in $engine.Arguments) { $arguments.Add($leading) }
@@ -58,30 +47,7 @@ function Invoke-ResyncLabCommand {
     $arguments.Add($Path)
     $Cmdlet.WriteDebug("resync-glb lab $Command --json -- $Path")
 
-    $psi = [System.Diagnostics.ProcessStartInfo]::new()
-    $psi.FileName = $engine.Path
-    if ($null -ne $psi.PSObject.Properties['ArgumentList']) {
-        foreach ($a in $arguments) { $psi.ArgumentList.Add($a) }
-    }
-    else {
-        $psi.Arguments = (@(foreach ($a in $arguments) { ConvertTo-ResyncProcessArgument -Argument $a }) -join ' ')
-    }
-    $psi.UseShellExecute = $false
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $psi.CreateNoWindow = $true
-    $utf8 = [System.Text.UTF8Encoding]::new($false)
-    $psi.StandardOutputEncoding = $utf8
-    $psi.StandardErrorEncoding = $utf8
-
-    try {
-        $proc = [System.Diagnostics.Process]::Start($psi)
-    }
-    catch {
-        $Cmdlet.ThrowTerminatingError((New-ResyncErrorRecord -Id 'EngineStartFailed' -Category 'ResourceUnavailable' -Target $engine.Path `
-                    -Message "The ResyncGlb engine, $($engine.Description), could not be started: $($_.Exception.Message)"))
-    }
+    $proc = Open-ResyncEngineProcess -Cmdlet $Cmdlet -Engine $engine -ArgumentList $arguments.ToArray()
     $exited = $false
     try {
         try { $proc.StandardInput.Close() } catch { }
