@@ -9,7 +9,6 @@
  */
 import { link, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
 import { ResyncError } from '../shared/errors';
 import { removeFile } from '../shared/atomic-file';
 import { FileLockStore } from '../shared/lock-store';
@@ -54,7 +53,7 @@ async function breakIfStale(store: FileLockStore): Promise<void> {
     return; // gone
   }
   const body = parse((await store.read().catch(() => null))?.text ?? null);
-  if (body ? proofAlive({ pid: body.pid, startToken: body.startToken ?? body.start, liveFile: body.liveFile }, dirname(lockFile)) : ageMs < UNREADABLE_LOCK_STALE_MS) return;
+  if (body ? proofAlive({ pid: body.pid, startToken: body.startToken ?? body.start, liveFile: body.liveFile }, store.proofFolder) : ageMs < UNREADABLE_LOCK_STALE_MS) return;
   const aside = `${lockFile}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
     await rename(lockFile, aside);
